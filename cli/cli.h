@@ -1,0 +1,34 @@
+/*
+** Shared pieces of the khabar command: the subcommand table, error printing
+** ("khabar: INPUT: message") and exit codes. Subcommands live in cmd_<name>.c
+** and use only include/khabar.h.
+**
+** Exit codes: 0 success; 1 some inputs failed (the rest were processed);
+** 2 usage error; 3 the job could not run at all (archive unusable, out of
+** memory).
+*/
+#ifndef KB_CLI_H
+#define KB_CLI_H
+
+#include <stdio.h>
+
+#include "khabar.h"
+
+#define KB_EXIT_OK 0
+#define KB_EXIT_PARTIAL 1
+#define KB_EXIT_USAGE 2
+#define KB_EXIT_FATAL 3
+
+int cmd_text(int argc, char **argv);
+
+/* Print "khabar: what: message" to stderr. */
+void cli_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Read all of a stream into a malloc'd buffer (capped at max bytes). Returns
+** NULL on error or when the input is larger than max (then *too_big = 1). */
+char *cli_slurp(FILE *f, size_t max, size_t *n, int *too_big);
+
+/* Write p[0..n) as a JSON string to stdout. */
+void cli_json_str(FILE *out, const char *p, size_t n);
+
+#endif

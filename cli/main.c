@@ -1,0 +1,99 @@
+/*
+** khabar: the command-line front end. Parses the subcommand and hands over to
+** cmd_<name>.c. All behaviour lives in libkhabar (include/khabar.h).
+*/
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"text", cmd_text, "look inside the Arabic analyser: normalize, tokenize, segment, stem, lang"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "khabar %s -- an Arabic news engine\n\n"
+            "usage: khabar COMMAND [OPTIONS] [ARGS]\n\ncommands:\n",
+            KB_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(out,
+            "\n'khabar COMMAND --help' tells more about a command.\n"
+            "Exit status: 0 ok, 1 some inputs failed, 2 usage error, 3 fatal error.\n");
+}
+
+void cli_error(const char *what, const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "khabar: ");
+    if (what) fprintf(stderr, "%s: ", what);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+char *cli_slurp(FILE *f, size_t max, size_t *n, int *too_big) {
+    size_t cap = 1 << 16, len = 0;
+    char *p = malloc(cap + 1);
+    *too_big = 0;
+    if (!p) return NULL;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= max) {
+                free(p);
+                *too_big = 1;
+                return NULL;
+            }
+            cap = cap * 2 > max ? max : cap * 2;
+            char *q = realloc(p, cap + 1);
+            if (!q) { free(p); return NULL; }
+            p = q;
+        }
+        size_t k = fread(p + len, 1, cap - len, f);
+        len += k;
+        if (k == 0) break;
+    }
+    if (ferror(f)) { free(p); return NULL; }
+    p[len] = 0;
+    *n = len;
+    return p;
+}
+
+void cli_json_str(FILE *out, const char *p, size_t n) {
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '"' || c == '\\') { fputc('\\', out); fputc(c, out); }
+        else if (c == '\n') fputs("\\n", out);
+        else if (c == '\t') fputs("\\t", out);
+        else if (c == '\r') fputs("\\r", out);
+        else if (c < 0x20) fprintf(out, "\\u%04x", c);
+        else fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return KB_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return KB_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("khabar %s\n", KB_VERSION);
+        return KB_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+    cli_error(NULL, "unknown command '%s' (try 'khabar --help')", argv[1]);
+    return KB_EXIT_USAGE;
+}

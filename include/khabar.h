@@ -1,0 +1,255 @@
+/*
+** khabar.h -- the public interface of libkhabar, an Arabic news engine.
+**
+** This is the only header that the khabar command, its HTTP server and outside
+** users include. It reads as the manual of the library:
+**
+**   1. Errors and memory ........ return codes, kb_strerror(), kb_free()
+**   2. Normalization ............ kb_normalize() and its flags
+**   3. Tokens ................... kb_tokenizer_*: words, numbers, punctuation,
+**                                 URLs, with byte offsets into the original text
+**   4. Clitics .................. kb_segment(): و+ال+كتاب+ها
+**   5. Stemming and stopwords ... kb_stem(), kb_is_stopword()
+**   6. Script and language ...... kb_lang_detect()
+**   7. Articles ................. kb_article and kb_extract_*(): pages -> records
+**
+** Conventions (see docs/internals/):
+**   - Text in is (const char *p, size_t n), UTF-8, never assumed NUL-terminated.
+**     Invalid UTF-8 is never read past; each invalid byte counts as U+FFFD.
+**   - Functions return KB_OK (0), a negative KB_E* code, or a non-negative
+**     length. The library never prints, exits or aborts on bad input or on
+**     out-of-memory.
+**   - What a function allocates for the caller is freed with the matching
+**     kb_*_free() (or kb_free() for plain buffers); every kb_*_free(NULL) is a
+**     no-op.
+*/
+#ifndef KHABAR_H
+#define KHABAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KB_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* 1. Errors and memory                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+** The error list. Codes are part of the ABI and are never renumbered; new
+** codes are appended.
+*/
+#define KB_ERROR_LIST(X)                                   \
+    X(KB_OK, 0, "ok")                                      \
+    X(KB_ENOMEM, -1, "out of memory")                      \
+    X(KB_ETOOBIG, -2, "input too large")                   \
+    X(KB_EINVAL, -3, "invalid argument")                   \
+    X(KB_EIO, -4, "input/output error")                    \
+    X(KB_EPARSE, -5, "cannot parse input")                 \
+    X(KB_ENOTFOUND, -6, "not found")                       \
+    X(KB_EDB, -7, "database error")                        \
+    X(KB_EFORMAT, -8, "unrecognised or unsupported format") \
+    X(KB_EEMPTY, -9, "empty input")                        \
+    X(KB_EBINARY, -10, "binary data, not text")            \
+    X(KB_EENCODING, -11, "unknown or unconvertible encoding")
+
+enum kb_error {
+#define KB_X_ENUM(name, value, text) name = value,
+    KB_ERROR_LIST(KB_X_ENUM)
+#undef KB_X_ENUM
+};
+
+/* A static English description of an error code; never NULL. */
+const char *kb_strerror(int code);
+
+/* The symbolic name of an error code ("KB_ETOOBIG"); never NULL. */
+const char *kb_errname(int code);
+
+/* Free a buffer that a kb_ function returned with "caller frees with kb_free". */
+void kb_free(void *p);
+
+/* ------------------------------------------------------------------------ */
+/* 2. Normalization                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+** Normalization flags. Every pass is one scan over UTF-8, and the result of
+** any flag set is idempotent: normalize(normalize(x)) == normalize(x).
+*/
+enum kb_norm_flag {
+    KB_NORM_DIACRITICS = 1u << 0,  /* drop harakat U+064B-U+065F, U+0670,
+                                      Quranic marks U+0610-U+061A, U+06D6-U+06ED */
+    KB_NORM_TATWEEL = 1u << 1,     /* drop tatweel U+0640 */
+    KB_NORM_ALEF = 1u << 2,        /* أ إ آ ٱ -> ا */
+    KB_NORM_YEH = 1u << 3,         /* ى -> ي (and Persian ی -> ي) */
+    KB_NORM_TEH_MARBUTA = 1u << 4, /* ة -> ه (search folding) */
+    KB_NORM_HAMZA_SEATS = 1u << 5, /* ؤ -> و, ئ -> ي (search folding) */
+    KB_NORM_DIGITS = 1u << 6,      /* Arabic-Indic and Persian digits -> 0-9 */
+    KB_NORM_PRESENTATION = 1u << 7,/* U+FB50-U+FDFF, U+FE70-U+FEFF, lam-alef
+                                      ligatures -> base letters */
+    KB_NORM_CONTROLS = 1u << 8,    /* drop ZWJ, ZWNJ, LRM, RLM, bidi embeddings,
+                                      isolates, BOM, soft hyphen */
+    KB_NORM_SPACES = 1u << 9,      /* NBSP and other Unicode spaces -> ' ' */
+    KB_NORM_LOWER = 1u << 10,      /* ASCII A-Z -> a-z */
+    KB_NORM_KAF = 1u << 11         /* Persian ک -> ك */
+};
+
+/*
+** Display-safe preset: removes what is invisible or decorative and unifies
+** code points that render the same, but keeps every letter distinction a
+** reader sees (hamza on alef, ة, ى).
+*/
+#define KB_NORM_DISPLAY                                                     \
+    (KB_NORM_TATWEEL | KB_NORM_PRESENTATION | KB_NORM_CONTROLS |            \
+     KB_NORM_SPACES)
+
+/* Search-folding preset: everything, for indexing and matching. */
+#define KB_NORM_SEARCH                                                      \
+    (KB_NORM_DISPLAY | KB_NORM_DIACRITICS | KB_NORM_ALEF | KB_NORM_YEH |    \
+     KB_NORM_TEH_MARBUTA | KB_NORM_HAMZA_SEATS | KB_NORM_DIGITS |           \
+     KB_NORM_LOWER | KB_NORM_KAF)
+
+/*
+** The largest output kb_normalize_into() can write for n input bytes.
+** (An invalid byte becomes U+FFFD: 1 byte -> 3 bytes.)
+*/
+#define KB_NORMALIZE_BOUND(n) ((n) * 3 + 4)
+
+/*
+** Normalize p[0..n) into dst, which must hold KB_NORMALIZE_BOUND(n) bytes.
+** Returns the number of bytes written (no NUL is added). Never fails.
+** Invalid UTF-8 sequences are replaced with U+FFFD.
+*/
+size_t kb_normalize_into(const char *p, size_t n, unsigned flags, char *dst);
+
+/*
+** Normalize p[0..n) into a new NUL-terminated buffer *out of *outn bytes
+** (caller frees with kb_free). Returns KB_OK or KB_ENOMEM (then *out = NULL).
+*/
+int kb_normalize(const char *p, size_t n, unsigned flags, char **out,
+                 size_t *outn);
+
+/* ------------------------------------------------------------------------ */
+/* 3. Tokens                                                                 */
+/* ------------------------------------------------------------------------ */
+
+enum kb_token_type {
+    KB_TOK_WORD = 1, /* Arabic-script word */
+    KB_TOK_LATIN,    /* word in Latin (or other alphabetic) script */
+    KB_TOK_NUMBER,   /* 12, ١٢٫٥, 1,200.50, ٣٬٠٠٠ */
+    KB_TOK_PUNCT,    /* . , ، ؛ ؟ ! « » “ ” ( ) - ... one code point each */
+    KB_TOK_URL,      /* http://..., www.example.com/path */
+    KB_TOK_EMAIL,    /* name@example.org */
+    KB_TOK_SYMBOL    /* anything else that is not space: % $ emoji ... */
+};
+
+/* Tokenizer option flags. */
+enum kb_tok_flag {
+    KB_TOK_SKIP_PUNCT = 1u << 0, /* do not return PUNCT and SYMBOL tokens */
+    KB_TOK_SEGMENT = 1u << 1     /* fill kb_token.seg with the clitic split
+                                    of each WORD token (see kb_segment) */
+};
+
+/* Longest normalized token, in bytes; longer words are cut into pieces. */
+#define KB_TOKEN_MAX 1024
+
+/* Clitic segmentation of one word (see kb_segment). Offsets are into the
+** normalized word the segmentation was computed on. */
+typedef struct kb_seg {
+    uint16_t nproc;        /* number of proclitics (0..4) */
+    uint16_t proc_end[4];  /* byte end of each proclitic within the word */
+    uint16_t stem_start;   /* byte offset where the stem begins */
+    uint16_t stem_end;     /* byte offset where the stem ends (enclitic starts) */
+    uint16_t has_enclitic; /* stem_end < word length */
+} kb_seg;
+
+typedef struct kb_token {
+    int type;          /* enum kb_token_type */
+    size_t start, end; /* byte offsets of the token in the ORIGINAL text */
+    const char *norm;  /* normalized form (tokenizer's flags), NUL-terminated,
+                          valid until the next kb_tokenizer_next() call */
+    size_t norm_n;     /* its length in bytes, <= KB_TOKEN_MAX */
+    kb_seg seg;        /* clitic split of norm (KB_TOK_SEGMENT, WORD only) */
+} kb_token;
+
+typedef struct kb_tokenizer kb_tokenizer;
+
+/*
+** Create a tokenizer. norm_flags choose the normalization applied to each
+** token's `norm` (offsets always refer to the original text); tok_flags are
+** enum kb_tok_flag. Returns KB_OK or KB_ENOMEM (then *out = NULL).
+** Free with kb_tokenizer_free(). A tokenizer uses constant memory whatever
+** the input size.
+*/
+int kb_tokenizer_new(kb_tokenizer **out, unsigned norm_flags,
+                     unsigned tok_flags);
+void kb_tokenizer_free(kb_tokenizer *t);
+
+/* Start tokenizing p[0..n). The text must stay alive while tokens are read. */
+void kb_tokenizer_reset(kb_tokenizer *t, const char *p, size_t n);
+
+/*
+** Read the next token into *tok. Returns 1 when a token was read, 0 at the end
+** of the text. Tokens come in order; offsets strictly increase.
+*/
+int kb_tokenizer_next(kb_tokenizer *t, kb_token *tok);
+
+/* ------------------------------------------------------------------------ */
+/* 4. Clitics                                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+** Split a normalized Arabic word into proclitics (و ف ب ك ل ال لل س), a stem
+** and one pronoun enclitic (ه ها هم هما هن ك كم كن ي نا). The split is guarded
+** by a minimum stem length and by a lexicon (data/segment-keep.tsv) of words
+** whose first letters are root letters (وزير، بلد، فرنسا، لبنان، كتاب).
+** The word should be normalized with at least KB_NORM_DIACRITICS and
+** KB_NORM_TATWEEL. Returns KB_OK, or KB_EINVAL if n > KB_TOKEN_MAX.
+*/
+int kb_segment(const char *word, size_t n, kb_seg *seg);
+
+/*
+** Write the segmentation as text with '+' between parts ("و+ال+كتاب+ها")
+** into dst (room for n + 8 bytes). Returns the length written.
+*/
+size_t kb_seg_format(const char *word, size_t n, const kb_seg *seg, char *dst);
+
+/* ------------------------------------------------------------------------ */
+/* 5. Stemming and stopwords                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+** Light stem of one word that was normalized with KB_NORM_SEARCH. Writes the
+** stem into dst (room for n bytes) and returns its length. Non-Arabic words
+** are returned unchanged. Removes و/ف/ب/ك/ل+ال and لل prefixes, pronoun
+** suffixes and dual/plural suffixes, never below a minimum stem length.
+*/
+size_t kb_stem(const char *word, size_t n, char *dst);
+
+/* 1 if the KB_NORM_SEARCH-normalized word is an Arabic stopword
+** (data/stopwords.tsv), else 0. */
+int kb_is_stopword(const char *word, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* 6. Script and language                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct kb_lang_info {
+    const char *code;   /* "ar", "fa", "ur", "en" (Latin script), "und" */
+    double confidence;  /* 0..1 */
+    size_t arabic_letters, latin_letters, other_letters;
+    size_t persian_marks, urdu_marks; /* letters only Persian / Urdu use */
+} kb_lang_info;
+
+/* Detect the script and language of p[0..n). Never fails; "und" when the
+** text has no letters. */
+void kb_lang_detect(const char *p, size_t n, kb_lang_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KHABAR_H */

@@ -1,0 +1,112 @@
+/*
+** Normalization: the spec file tests/spec/normalize.tsv (input -> expected per
+** flag preset), idempotence on every spec line, the output bound, and
+** invalid UTF-8 handling.
+*/
+#include "kbtest.h"
+#include "khabar.h"
+
+static unsigned parse_flags(const char *z) {
+    if (!strcmp(z, "display")) return KB_NORM_DISPLAY;
+    if (!strcmp(z, "search")) return KB_NORM_SEARCH;
+    static const struct { const char *name; unsigned f; } names[] = {
+        {"diacritics", KB_NORM_DIACRITICS}, {"tatweel", KB_NORM_TATWEEL}, {"alef", KB_NORM_ALEF},
+        {"yeh", KB_NORM_YEH}, {"teh", KB_NORM_TEH_MARBUTA}, {"hamza", KB_NORM_HAMZA_SEATS},
+        {"digits", KB_NORM_DIGITS}, {"presentation", KB_NORM_PRESENTATION},
+        {"controls", KB_NORM_CONTROLS}, {"spaces", KB_NORM_SPACES}, {"lower", KB_NORM_LOWER},
+        {"kaf", KB_NORM_KAF}, {"none", 0}};
+    unsigned f = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", z);
+    for (char *t = strtok(buf, "+"); t; t = strtok(NULL, "+"))
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (!strcmp(t, names[i].name)) f |= names[i].f;
+    return f;
+}
+
+static size_t unescape(const char *z, char *out) {
+    size_t w = 0;
+    while (*z) {
+        if (z[0] == '\\' && z[1] == 'u') {
+            unsigned u = (unsigned)strtoul((char[]){z[2], z[3], z[4], z[5], 0}, NULL, 16);
+            if (u < 0x80) out[w++] = (char)u;
+            else if (u < 0x800) { out[w++] = (char)(0xC0 | (u >> 6)); out[w++] = (char)(0x80 | (u & 63)); }
+            else { out[w++] = (char)(0xE0 | (u >> 12)); out[w++] = (char)(0x80 | ((u >> 6) & 63)); out[w++] = (char)(0x80 | (u & 63)); }
+            z += 6;
+        } else if (z[0] == '\\' && z[1] == 'x') {
+            out[w++] = (char)strtoul((char[]){z[2], z[3], 0}, NULL, 16);
+            z += 4;
+        } else if (z[0] == '\\' && z[1] == 't') {
+            out[w++] = '\t';
+            z += 2;
+        } else {
+            out[w++] = *z++;
+        }
+    }
+    out[w] = 0;
+    return w;
+}
+
+TEST(spec_file) {
+    char path[1024];
+    const char *src = getenv("KB_SRC");
+    snprintf(path, sizeof path, "%s/tests/spec/normalize.tsv", src ? src : ".");
+    FILE *f = fopen(path, "r");
+    ASSERT(f != NULL);
+    char line[4096];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (!line[0] || line[0] == '#') continue;
+        char *a = strtok(line, "\t"), *b = strtok(NULL, "\t"), *c = strtok(NULL, "\t");
+        ASSERT(a && b && c);
+        char in[1024], want[1024], got[KB_NORMALIZE_BOUND(1024)], again[KB_NORMALIZE_BOUND(3072)];
+        size_t n = unescape(b, in);
+        unescape(c, want);
+        unsigned fl = parse_flags(a);
+        size_t k = kb_normalize_into(in, n, fl, got);
+        ASSERT(k <= KB_NORMALIZE_BOUND(n));
+        got[k] = 0;
+        if (strcmp(got, want)) {
+            fclose(f);
+            KBT_FAIL("normalize(%s, \"%s\") = \"%s\", want \"%s\"", a, b, got, want);
+        }
+        size_t k2 = kb_normalize_into(got, k, fl, again);
+        again[k2] = 0;
+        if (strcmp(got, again)) {
+            fclose(f);
+            KBT_FAIL("not idempotent on \"%s\": \"%s\" then \"%s\"", b, got, again);
+        }
+        lines++;
+    }
+    fclose(f);
+    ASSERT(lines >= 30);
+}
+
+TEST(allocating_form_terminates_and_sizes) {
+    char *out;
+    size_t n;
+    ASSERT_INT_EQ(kb_normalize("أَحْمَد", strlen("أَحْمَد"), KB_NORM_SEARCH, &out, &n), KB_OK);
+    ASSERT_STR_EQ(out, "احمد");
+    ASSERT_INT_EQ(n, strlen("احمد"));
+    kb_free(out);
+}
+
+TEST(truncated_sequence_at_end_is_not_read_past) {
+    /* A three-byte lead with only one continuation byte inside the bound. */
+    const char in[] = {'a', (char)0xE2, (char)0x80};
+    char out[KB_NORMALIZE_BOUND(3)];
+    size_t k = kb_normalize_into(in, 3, KB_NORM_SEARCH, out);
+    ASSERT_MEM_EQ(out, k, "a\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(every_byte_value_is_idempotent) {
+    char in[512], out[KB_NORMALIZE_BOUND(512)], again[KB_NORMALIZE_BOUND(sizeof out)];
+    for (int b = 0; b < 256; b++) {
+        in[0] = (char)b; in[1] = (char)0xD8; in[2] = (char)b; in[3] = (char)0xEF; in[4] = (char)0xBB; in[5] = (char)b;
+        size_t k = kb_normalize_into(in, 6, KB_NORM_SEARCH, out);
+        size_t k2 = kb_normalize_into(out, k, KB_NORM_SEARCH, again);
+        ASSERT_INT_EQ(k, k2);
+        ASSERT(memcmp(out, again, k) == 0);
+    }
+}
