@@ -249,6 +249,91 @@ typedef struct kb_lang_info {
 ** text has no letters. */
 void kb_lang_detect(const char *p, size_t n, kb_lang_info *info);
 
+
+/* ------------------------------------------------------------------------ */
+/* 7. Articles: extraction                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A related-article link ("اقرأ أيضًا: ..."). url may be NULL. */
+typedef struct kb_related {
+    const char *title;
+    const char *url;
+} kb_related;
+
+/*
+** The article record (docs/ and ../ARCHITECTURE.md "The article"). All strings
+** are UTF-8, NUL-terminated and owned by the article: valid until
+** kb_article_free(). Absent values are NULL (arrays: count 0).
+*/
+typedef struct kb_article {
+    const char *id;        /* stable id: hash of the canonical URL, else of the body */
+    const char *url;
+    const char *domain;
+    const char *source;    /* outlet as the page names itself */
+    const char *section;
+    const char *title;
+    const char **authors;
+    size_t nauthors;
+    const char *published; /* "YYYY-MM-DD" or ISO 8601 with offset */
+    const char *language;  /* "ar", "fa", "ur", "en", "und" */
+    const char **paragraphs;
+    size_t nparagraphs;
+    kb_related *related;
+    size_t nrelated;
+    const char *format;    /* the input kind it came from: "flat", "html", "json" */
+    void *internal;        /* library-private (the article's arena) */
+} kb_article;
+
+/* Input kinds. KB_FMT_AUTO detects from the content. */
+enum kb_format {
+    KB_FMT_AUTO = 0,
+    KB_FMT_FLAT,  /* flattened page text as a scraper produced it */
+    KB_FMT_HTML,  /* an HTML page (any encoding) */
+    KB_FMT_JSONL, /* JSON Lines: {"url","html"} / {"url","text"} / article records */
+    KB_FMT_WARC   /* WARC or WARC.gz (response records) */
+};
+
+/* Detect the kind of a document from its first bytes. */
+int kb_detect_format(const char *p, size_t n);
+
+/*
+** Called once per line (flattened pages) or block (HTML) when explaining:
+** the label given ("title", "body", "related", "boilerplate", ...), the
+** reason, and the text. The strings are valid only during the call.
+*/
+typedef void (*kb_explain_fn)(void *ctx, const char *label, const char *why,
+                              const char *text, size_t n);
+
+typedef struct kb_extract_opts {
+    int format;              /* enum kb_format; KB_FMT_AUTO by default */
+    const char *url;         /* the page's URL when known (NULL if not) */
+    const char *charset;     /* charset from HTTP headers, or NULL */
+    const char *published;   /* a date known from outside (WARC, HTTP), or NULL */
+    size_t max_bytes;        /* largest page accepted; 0 = 64 MiB */
+    kb_explain_fn explain;   /* NULL: no explanation */
+    void *explain_ctx;
+} kb_extract_opts;
+
+/*
+** Extract one article from one page p[0..n) (flattened text or HTML; use
+** kb_reader_* for JSON Lines and WARC streams). opts may be NULL.
+** On success *out is a new article (free with kb_article_free). On error
+** *out = NULL and a negative code is returned: KB_EEMPTY (no text),
+** KB_EBINARY (not text), KB_ETOOBIG (past max_bytes), KB_EPARSE,
+** KB_EENCODING, KB_ENOMEM. If errmsg is not NULL it receives a static
+** or thread-local message with detail (valid until the next call).
+*/
+int kb_extract(const char *p, size_t n, const kb_extract_opts *opts,
+               kb_article **out, const char **errmsg);
+
+void kb_article_free(kb_article *a);
+
+/*
+** The article as one JSON object (no trailing newline), in the field order
+** of the architecture document. Caller frees *out with kb_free.
+*/
+int kb_article_to_json(const kb_article *a, char **out, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
