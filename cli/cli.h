@@ -20,6 +20,7 @@
 #define KB_EXIT_FATAL 3
 
 int cmd_text(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 /* Print "khabar: what: message" to stderr. */
 void cli_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -13,6 +13,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *help;
 } commands[] = {
+    {"extract", cmd_extract, "pages (flat text, HTML, JSON Lines, WARC) -> articles as JSON Lines"},
     {"text", cmd_text, "look inside the Arabic analyser: normalize, tokenize, segment, stem, lang"},
 };
 

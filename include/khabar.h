@@ -99,17 +99,17 @@ enum kb_norm_flag {
 };
 
 /*
-** Display-safe preset: removes what is invisible or decorative and unifies
-** code points that render the same, but keeps every letter distinction a
-** reader sees (hamza on alef, ة, ى).
+** Display-safe preset: removes what is invisible and unifies code points
+** that render the same (presentation forms, odd spaces), but keeps every
+** character a reader sees: hamza on alef, ة, ى, diacritics and tatweel
+** ("لـ" in "لـ«رويترز»" stays as written). Extraction stores text this way.
 */
 #define KB_NORM_DISPLAY                                                     \
-    (KB_NORM_TATWEEL | KB_NORM_PRESENTATION | KB_NORM_CONTROLS |            \
-     KB_NORM_SPACES)
+    (KB_NORM_PRESENTATION | KB_NORM_CONTROLS | KB_NORM_SPACES)
 
 /* Search-folding preset: everything, for indexing and matching. */
 #define KB_NORM_SEARCH                                                      \
-    (KB_NORM_DISPLAY | KB_NORM_DIACRITICS | KB_NORM_ALEF | KB_NORM_YEH |    \
+    (KB_NORM_DISPLAY | KB_NORM_TATWEEL | KB_NORM_DIACRITICS | KB_NORM_ALEF | KB_NORM_YEH |    \
      KB_NORM_TEH_MARBUTA | KB_NORM_HAMZA_SEATS | KB_NORM_DIGITS |           \
      KB_NORM_LOWER | KB_NORM_KAF)
 
@@ -333,6 +333,69 @@ void kb_article_free(kb_article *a);
 ** of the architecture document. Caller frees *out with kb_free.
 */
 int kb_article_to_json(const kb_article *a, char **out, size_t *n);
+
+
+/* ------------------------------------------------------------------------ */
+/* 8. Inputs: files, folders, stdin, JSON Lines, WARC                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+** One document read from an input: a page (flat text or HTML) or a ready
+** article record (a JSON object with at least a title or text). Strings are
+** valid until the next kb_reader_next() call.
+*/
+typedef struct kb_doc {
+    const char *name;    /* for messages: "path", "path:LINE", "path#record" */
+    int format;          /* KB_FMT_FLAT, KB_FMT_HTML, or KB_FMT_JSONL for an
+                            article record (p[0..n) is then the JSON object) */
+    const char *url;     /* NULL when unknown */
+    const char *date;    /* WARC-Date / HTTP Last-Modified, or NULL */
+    const char *charset; /* from an HTTP Content-Type header, or NULL */
+    const char *p;
+    size_t n;
+} kb_doc;
+
+typedef struct kb_reader kb_reader;
+
+typedef struct kb_reader_opts {
+    int format;          /* force a kind (enum kb_format); KB_FMT_AUTO detects */
+    size_t max_doc;      /* largest page or JSON line; 0 = 64 MiB */
+} kb_reader_opts;
+
+/*
+** Open an input: a file (plain, .gz or .zst, detected from the bytes), a
+** folder (walked recursively in name order, hidden entries skipped) or "-"
+** for standard input. Returns KB_OK, or KB_EIO / KB_ENOTFOUND with a
+** message in *errmsg (thread-local, valid until the next call). opts may
+** be NULL.
+*/
+int kb_reader_open(kb_reader **out, const char *path, const kb_reader_opts *opts,
+                   const char **errmsg);
+
+/*
+** Read the next document. Returns 1 with *doc filled, 0 at the end of all
+** input, or a negative code for a document or file that could not be read
+** (truncated WARC record, line too long, unreadable file...):
+** kb_reader_errmsg() then names it and says why, and the next call goes on
+** with the next document.
+*/
+int kb_reader_next(kb_reader *r, kb_doc *doc);
+const char *kb_reader_errmsg(const kb_reader *r);
+
+/* Progress: input bytes consumed so far and the total when known (0 if not;
+** compressed files count compressed bytes). */
+void kb_reader_progress(const kb_reader *r, uint64_t *done, uint64_t *total);
+
+void kb_reader_free(kb_reader *r);
+
+/*
+** Extract the article of one document from a reader: pages go through
+** kb_extract(); article records are mapped field by field (url, title,
+** text or paragraphs, author(s), source, section/category, published/time/
+** date). Same contract as kb_extract().
+*/
+int kb_extract_doc(const kb_doc *doc, const kb_extract_opts *opts, kb_article **out,
+                   const char **errmsg);
 
 #ifdef __cplusplus
 }

@@ -237,6 +237,48 @@ static int finish(kb_xart *x) {
 
 static _Thread_local char g_errmsg[256];
 
+static int fill_page(kb_xart *x, const void *ctx, const kb_extract_opts *o) {
+    const char *const *page = ctx;
+    size_t n = (size_t)(page[1] - page[0]);
+    int fmt = o->format ? o->format : kb_detect_format(page[0], n);
+    x->a.format = fmt == KB_FMT_HTML ? "html" : "flat";
+    return fmt == KB_FMT_HTML ? kb__extract_html(page[0], n, o, x) : kb__extract_flat(page[0], n, o, x);
+}
+
+/*
+** Run `fill` on a new article, then the checks and finishing every article
+** gets, whatever it came from. (record.c uses it for JSON article records.)
+*/
+int kb__extract_with(const char *p, size_t n, const kb_extract_opts *o, kb_article **out, const char **errmsg,
+                     int (*fill)(kb_xart *, const void *, const kb_extract_opts *), const void *ctx) {
+    (void)p;
+    (void)n;
+    *out = NULL;
+    g_errmsg[0] = 0;
+    if (errmsg) *errmsg = g_errmsg;
+    kb_xart *x = calloc(1, sizeof *x);
+    if (!x) return KB_ENOMEM;
+    kb__arena_init(&x->arena, 0);
+    x->a.internal = x;
+    int rc = KB_OK;
+    if (o->url && (rc = kb__art_set(x, &x->a.url, o->url, strlen(o->url)))) goto fail;
+    if (o->published && (rc = kb__art_set(x, &x->a.published, o->published, strlen(o->published)))) goto fail;
+    if ((rc = fill(x, ctx, o))) goto fail;
+    if (!x->a.nparagraphs && !x->a.title) {
+        rc = KB_EEMPTY;
+        snprintf(x->errmsg, sizeof x->errmsg, "no article text found");
+        goto fail;
+    }
+    if ((rc = finish(x))) goto fail;
+    *out = &x->a;
+    return KB_OK;
+fail:
+    snprintf(g_errmsg, sizeof g_errmsg, "%s", x->errmsg[0] ? x->errmsg : kb_strerror(rc));
+    kb__arena_free(&x->arena);
+    free(x);
+    return rc;
+}
+
 int kb_extract(const char *p, size_t n, const kb_extract_opts *opts, kb_article **out, const char **errmsg) {
     kb_extract_opts def = {0};
     const kb_extract_opts *o = opts ? opts : &def;
@@ -263,29 +305,10 @@ int kb_extract(const char *p, size_t n, const kb_extract_opts *opts, kb_article 
         snprintf(g_errmsg, sizeof g_errmsg, "binary data, not a text or HTML page");
         return KB_EBINARY;
     }
-    kb_xart *x = calloc(1, sizeof *x);
-    if (!x) return KB_ENOMEM;
-    kb__arena_init(&x->arena, 0);
-    x->a.internal = x;
-    int rc = KB_OK;
-    if (o->url && (rc = kb__art_set(x, &x->a.url, o->url, strlen(o->url)))) goto fail;
-    if (o->published && (rc = kb__art_set(x, &x->a.published, o->published, strlen(o->published)))) goto fail;
-    x->a.format = fmt == KB_FMT_HTML ? "html" : "flat";
-    rc = fmt == KB_FMT_HTML ? kb__extract_html(p, n, o, x) : kb__extract_flat(p, n, o, x);
-    if (rc) goto fail;
-    if (!x->a.nparagraphs && !x->a.title) {
-        rc = KB_EEMPTY;
-        snprintf(x->errmsg, sizeof x->errmsg, "no article text found");
-        goto fail;
-    }
-    if ((rc = finish(x))) goto fail;
-    *out = &x->a;
-    return KB_OK;
-fail:
-    snprintf(g_errmsg, sizeof g_errmsg, "%s", x->errmsg[0] ? x->errmsg : kb_strerror(rc));
-    kb__arena_free(&x->arena);
-    free(x);
-    return rc;
+    kb_extract_opts o2 = *o;
+    o2.format = fmt;
+    const char *page[2] = {p, p + n};
+    return kb__extract_with(p, n, &o2, out, errmsg, fill_page, page);
 }
 
 void kb_article_free(kb_article *a) {

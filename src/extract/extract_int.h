@@ -45,6 +45,16 @@ int kb__extract_flat(const char *p, size_t n, const kb_extract_opts *o, kb_xart 
 int kb__extract_html(const char *p, size_t n, const kb_extract_opts *o, kb_xart *x);
 
 /*
+** Run `fill(x, ctx, o)` on a new article under construction, then apply the
+** checks and the finishing every article gets (language, id, domain) and hand
+** it out in *out. kb_extract() and kb_extract_doc() are built on it.
+*/
+int kb__extract_with(const char *p, size_t n, const kb_extract_opts *o, kb_article **out,
+                     const char **errmsg,
+                     int (*fill)(kb_xart *, const void *, const kb_extract_opts *),
+                     const void *ctx);
+
+/*
 ** Find a date in p[0..n): ISO 8601, numeric (12/03/2024, 2024/03/12), or
 ** with month names (Arabic: يناير ... ديسمبر, كانون الثاني ... كانون الأول;
 ** English). Writes "YYYY-MM-DD" (or full ISO 8601 with time and offset when

@@ -179,6 +179,9 @@ static size_t email_len(const unsigned char *s, size_t n) {
         i++;
     }
     while (i > at + 1 && (s[i - 1] == '.' || s[i - 1] == '-')) i--;
+    dot = 0;
+    for (size_t j = at + 1; j < i; j++)
+        if (s[j] == '.') dot = j;
     if (!dot || dot <= at + 1 || dot >= i - 1) return 0;
     return i;
 }
