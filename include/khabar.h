@@ -397,6 +397,98 @@ void kb_reader_free(kb_reader *r);
 int kb_extract_doc(const kb_doc *doc, const kb_extract_opts *opts, kb_article **out,
                    const char **errmsg);
 
+
+/* ------------------------------------------------------------------------ */
+/* 9. The archive (SQLite + FTS5 with khabar's Arabic tokenizer)             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct kb_archive kb_archive;
+
+enum kb_archive_flag {
+    KB_ARCHIVE_READONLY = 1u << 0, /* open an existing archive read-only */
+    KB_ARCHIVE_NOSYNC = 1u << 1    /* synchronous=OFF: faster ingest, an OS
+                                      crash (not a process kill) may lose the
+                                      last batches */
+};
+
+/*
+** Open (and, unless read-only, create or upgrade) the archive at path. The
+** connection uses WAL, so readers work while one writer ingests, and has the
+** FTS5 tokenizer "arabic" registered. On failure *out is still set when
+** possible so kb_archive_errmsg() can say why; close it either way.
+** Returns KB_OK, KB_EDB, KB_ENOTFOUND (read-only and missing) or KB_ENOMEM.
+*/
+int kb_archive_open(kb_archive **out, const char *path, unsigned flags);
+void kb_archive_close(kb_archive *ar);
+
+/* The last error's detail, in words for a user (never NULL). */
+const char *kb_archive_errmsg(const kb_archive *ar);
+
+/*
+** Store one article. Idempotent: an article whose id is already stored is
+** not stored again (*stored = 0). Articles are written in batched
+** transactions of `batch` articles (kb_archive_set_batch; default 500);
+** a batch is durable once committed, so an interrupted ingest loses at most
+** the current batch and a re-run completes it without duplicates. Call
+** kb_archive_flush() at the end (kb_archive_close() also does).
+*/
+int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored);
+int kb_archive_flush(kb_archive *ar);
+void kb_archive_set_batch(kb_archive *ar, unsigned batch);
+
+/* A search. Strings may be NULL (no filter). */
+typedef struct kb_query {
+    const char *q;        /* user query: words, "phrases", OR, -word, prefix* ;
+                             NULL or "" matches every article (export) */
+    const char *source;   /* exact outlet name */
+    const char *section;
+    const char *author;   /* substring of an author's name */
+    const char *since;    /* YYYY-MM-DD, inclusive */
+    const char *until;    /* YYYY-MM-DD, inclusive */
+    long limit;           /* <= 0: no limit */
+    long offset;
+    const char *hl_open;  /* highlight markers for snippets ("[" "]" if NULL) */
+    const char *hl_close;
+} kb_query;
+
+typedef struct kb_hit {
+    const char *id, *title, *source, *section, *published, *url, *snippet;
+    double score;         /* bm25: lower is better (SQLite's convention) */
+} kb_hit;
+
+/*
+** Run a search, calling cb once per hit, best first (or by date when q is
+** empty). Stops early when cb returns non-zero. A malformed query returns
+** KB_EPARSE with a message for the user in kb_archive_errmsg(). Returns
+** KB_OK or an error; *nhits (if not NULL) gets the number of hits passed.
+*/
+int kb_archive_search(kb_archive *ar, const kb_query *q,
+                      int (*cb)(void *ctx, const kb_hit *hit), void *ctx, long *nhits);
+
+/*
+** Translate a user query into an FTS5 MATCH expression (caller frees *out
+** with kb_free). KB_EPARSE with a message in errmsg (room for 256 bytes)
+** when the query is malformed: unterminated phrase, only exclusions, ...
+*/
+int kb_query_to_fts(const char *q, char **out, char *errmsg);
+
+/* Articles matching q (all of them: no hidden cap), streamed to cb in full. */
+int kb_archive_export(kb_archive *ar, const kb_query *q,
+                      int (*cb)(void *ctx, const kb_article *a), void *ctx, long *count);
+
+/* One article by id (or unique id prefix of at least 6 characters).
+** KB_ENOTFOUND when absent. Free with kb_article_free. */
+int kb_archive_get(kb_archive *ar, const char *id, kb_article **out);
+
+typedef struct kb_stats {
+    long articles, sources;
+    char first[40], last[40];  /* published date range ("" if none) */
+} kb_stats;
+
+/* Totals, then cb once per source with its article count (most first). */
+int kb_archive_stats(kb_archive *ar, kb_stats *st,
+                     int (*cb)(void *ctx, const char *source, long count), void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -208,6 +208,10 @@ static int finish(kb_xart *x) {
         kb_lang_detect(b.p ? b.p : "", b.n, &li);
         a->language = li.code;
     }
+    if (a->id) { /* an article read back from the archive keeps its id */
+        kb__buf_free(&b);
+        return KB_OK;
+    }
     unsigned long long h;
     if (a->url) {
         h = hash64(buf, canonical_url(a->url, buf, sizeof buf));

@@ -1,0 +1,478 @@
+/*
+** The archive: SQLite (WAL) with an FTS5 index over title and body using
+** khabar's Arabic tokenizer (khabar.h, section 9; docs/internals/store.md).
+**
+** Schema (version 1):
+**   meta(key, value)                    schema version, creation time
+**   articles(rowid, id UNIQUE, url, domain, source, section, title,
+**            authors JSON, published, language, body, related JSON,
+**            format, ingested)
+**   articles_fts(title, body)           FTS5, external content = articles
+**
+** The body is stored once, in articles (paragraphs joined by '\n'); the
+** FTS5 table indexes it as external content, so the archive holds the text
+** once plus the index. An article and its index entry are written in the same
+** transaction: a killed ingest leaves both or neither.
+*/
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/jsonparse.h"
+#include "extract/extract_int.h"
+#include "khabar.h"
+#include "store/fts_arabic.h"
+
+#define SCHEMA_VERSION "1"
+
+struct kb_archive {
+    sqlite3 *db;
+    unsigned flags;
+    int in_txn;
+    unsigned batch, pending;
+    sqlite3_stmt *ins, *ins_fts;
+    char errmsg[512];
+};
+
+static int set_err(kb_archive *ar, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int set_err(kb_archive *ar, int code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ar->errmsg, sizeof ar->errmsg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* An SQLite failure in words a user can act on. */
+static int db_err(kb_archive *ar, const char *doing) {
+    int ec = sqlite3_extended_errcode(ar->db);
+    const char *hint = "";
+    switch (ec & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: hint = " (another process holds the archive; try again when it is done)"; break;
+    case SQLITE_READONLY: hint = " (the archive or its folder is read-only)"; break;
+    case SQLITE_FULL: hint = " (the disk is full)"; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: hint = " (the file is not a khabar archive or is damaged)"; break;
+    case SQLITE_CANTOPEN: hint = " (cannot open the file: check the path and permissions)"; break;
+    case SQLITE_IOERR: hint = " (input/output error)"; break;
+    }
+    return set_err(ar, KB_EDB, "%s: %s%s", doing, sqlite3_errmsg(ar->db), hint);
+}
+
+static int exec(kb_archive *ar, const char *sql, const char *doing) {
+    if (sqlite3_exec(ar->db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_err(ar, doing);
+    return KB_OK;
+}
+
+static const char *SCHEMA =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS articles("
+    " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, domain TEXT, source TEXT,"
+    " section TEXT, title TEXT, authors TEXT, published TEXT, language TEXT, body TEXT,"
+    " related TEXT, format TEXT, ingested TEXT);"
+    "CREATE INDEX IF NOT EXISTS articles_source ON articles(source);"
+    "CREATE INDEX IF NOT EXISTS articles_published ON articles(published);"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+    " title, body, content='articles', content_rowid='rowid', tokenize='arabic');"
+    "INSERT OR IGNORE INTO meta VALUES('schema_version', '" SCHEMA_VERSION "');"
+    "INSERT OR IGNORE INTO meta VALUES('created', datetime('now'));";
+
+int kb_archive_open(kb_archive **out, const char *path, unsigned flags) {
+    kb_archive *ar = calloc(1, sizeof *ar);
+    *out = ar;
+    if (!ar) return KB_ENOMEM;
+    ar->flags = flags;
+    ar->batch = 500;
+    int ro = (flags & KB_ARCHIVE_READONLY) != 0;
+    if (ro) {
+        FILE *f = fopen(path, "rb");
+        if (!f) return set_err(ar, KB_ENOTFOUND, "no archive at %s (create one with 'khabar ingest')", path);
+        fclose(f);
+    }
+    int of = ro ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path, &ar->db, of | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        if (!ar->db) return set_err(ar, KB_ENOMEM, "out of memory opening %s", path);
+        return db_err(ar, path);
+    }
+    sqlite3_extended_result_codes(ar->db, 1);
+    sqlite3_busy_timeout(ar->db, 10000);
+    if (kb__fts_arabic_register(ar->db) != KB_OK) return db_err(ar, "registering the arabic tokenizer");
+    /* Check the file is a database before changing anything. */
+    if (sqlite3_exec(ar->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(ar, path);
+    if (!ro) {
+        int rc;
+        if ((rc = exec(ar, "PRAGMA journal_mode=WAL", path))) return rc;
+        if ((rc = exec(ar, (flags & KB_ARCHIVE_NOSYNC) ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL", path)))
+            return rc;
+        if ((rc = exec(ar, SCHEMA, "creating the archive schema"))) return rc;
+    } else {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(ar->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) != SQLITE_OK)
+            return set_err(ar, KB_EDB, "%s is not a khabar archive", path);
+        sqlite3_finalize(st);
+    }
+    return KB_OK;
+}
+
+const char *kb_archive_errmsg(const kb_archive *ar) { return ar ? ar->errmsg : "out of memory"; }
+
+void kb_archive_set_batch(kb_archive *ar, unsigned batch) { ar->batch = batch ? batch : 1; }
+
+int kb_archive_flush(kb_archive *ar) {
+    if (!ar->in_txn) return KB_OK;
+    ar->in_txn = 0;
+    ar->pending = 0;
+    if (sqlite3_exec(ar->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = db_err(ar, "committing a batch");
+        sqlite3_exec(ar->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return KB_OK;
+}
+
+void kb_archive_close(kb_archive *ar) {
+    if (!ar) return;
+    if (ar->db) {
+        kb_archive_flush(ar);
+        sqlite3_finalize(ar->ins);
+        sqlite3_finalize(ar->ins_fts);
+        sqlite3_close(ar->db);
+    }
+    free(ar);
+}
+
+/* --- ingest ------------------------------------------------------------------ */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *z) {
+    if (z) sqlite3_bind_text(st, i, z, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
+    int rc;
+    if (stored) *stored = 0;
+    if (ar->flags & KB_ARCHIVE_READONLY) return set_err(ar, KB_EINVAL, "archive opened read-only");
+    if (!ar->ins) {
+        if (sqlite3_prepare_v3(ar->db,
+                               "INSERT OR IGNORE INTO articles(id,url,domain,source,section,title,authors,published,"
+                               "language,body,related,format,ingested) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'))",
+                               -1, SQLITE_PREPARE_PERSISTENT, &ar->ins, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT INTO articles_fts(rowid,title,body) VALUES(?,?,?)", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_fts, NULL) != SQLITE_OK)
+            return db_err(ar, "preparing the archive");
+    }
+    if (!ar->in_txn) {
+        if ((rc = exec(ar, "BEGIN IMMEDIATE", "starting a batch"))) return rc;
+        ar->in_txn = 1;
+    }
+    kb_buf authors, body, related;
+    kb__buf_init(&authors, 0);
+    kb__buf_init(&body, 0);
+    kb__buf_init(&related, 0);
+    rc = kb__buf_addc(&authors, '[');
+    for (size_t i = 0; i < a->nauthors && !rc; i++) {
+        if (i) kb__buf_addc(&authors, ',');
+        rc = kb__json_strz(&authors, a->authors[i]);
+    }
+    if (!rc) rc = kb__buf_addc(&authors, ']');
+    for (size_t i = 0; i < a->nparagraphs && !rc; i++) {
+        if (i) kb__buf_addc(&body, '\n');
+        rc = kb__buf_adds(&body, a->paragraphs[i]);
+    }
+    if (!rc) rc = kb__buf_addc(&related, '[');
+    for (size_t i = 0; i < a->nrelated && !rc; i++) {
+        if (i) kb__buf_addc(&related, ',');
+        kb__buf_adds(&related, "{\"title\":");
+        kb__json_strz(&related, a->related[i].title);
+        kb__buf_adds(&related, ",\"url\":");
+        kb__json_strz(&related, a->related[i].url);
+        rc = kb__buf_addc(&related, '}');
+    }
+    if (!rc) rc = kb__buf_addc(&related, ']');
+    if (rc) goto out;
+    sqlite3_stmt *st = ar->ins;
+    bind_text(st, 1, a->id);
+    bind_text(st, 2, a->url);
+    bind_text(st, 3, a->domain);
+    bind_text(st, 4, a->source);
+    bind_text(st, 5, a->section);
+    bind_text(st, 6, a->title);
+    bind_text(st, 7, authors.p);
+    bind_text(st, 8, a->published);
+    bind_text(st, 9, a->language);
+    sqlite3_bind_text(st, 10, body.p ? body.p : "", (int)body.n, SQLITE_STATIC);
+    bind_text(st, 11, related.p);
+    bind_text(st, 12, a->format);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE) {
+        rc = db_err(ar, "storing an article");
+        goto out;
+    }
+    if (sqlite3_changes(ar->db) == 1) {
+        sqlite3_int64 rowid = sqlite3_last_insert_rowid(ar->db);
+        st = ar->ins_fts;
+        sqlite3_bind_int64(st, 1, rowid);
+        bind_text(st, 2, a->title);
+        sqlite3_bind_text(st, 3, body.p ? body.p : "", (int)body.n, SQLITE_STATIC);
+        s = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (s != SQLITE_DONE) {
+            rc = db_err(ar, "indexing an article");
+            goto out;
+        }
+        if (stored) *stored = 1;
+    }
+    if (++ar->pending >= ar->batch) rc = kb_archive_flush(ar);
+out:
+    kb__buf_free(&authors);
+    kb__buf_free(&body);
+    kb__buf_free(&related);
+    return rc;
+}
+
+/* --- queries ----------------------------------------------------------------- */
+
+/* Build "WHERE ..." for the filters; binds are added in order. */
+typedef struct filt {
+    kb_buf sql;
+    const char *bind[8];
+    int nbind;
+} filt;
+
+static void add_filters(filt *f, const kb_query *q) {
+    if (q->source) { kb__buf_adds(&f->sql, " AND a.source = ?"); f->bind[f->nbind++] = q->source; }
+    if (q->section) { kb__buf_adds(&f->sql, " AND a.section = ?"); f->bind[f->nbind++] = q->section; }
+    if (q->author) { kb__buf_adds(&f->sql, " AND instr(a.authors, ?) > 0"); f->bind[f->nbind++] = q->author; }
+    if (q->since) { kb__buf_adds(&f->sql, " AND substr(a.published,1,10) >= ?"); f->bind[f->nbind++] = q->since; }
+    if (q->until) { kb__buf_adds(&f->sql, " AND substr(a.published,1,10) <= ?"); f->bind[f->nbind++] = q->until; }
+}
+
+static int check_date(kb_archive *ar, const char *what, const char *d) {
+    if (!d) return KB_OK;
+    int y, m, dd;
+    char tail;
+    if (strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && m >= 1 && m <= 12 && dd >= 1 &&
+        dd <= 31)
+        return KB_OK;
+    if (strlen(d) == 7 && sscanf(d, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12) return KB_OK;
+    if (strlen(d) == 4 && sscanf(d, "%4d%c", &y, &tail) == 1) return KB_OK;
+    return set_err(ar, KB_EPARSE, "%s wants a date as YYYY-MM-DD (or YYYY-MM, YYYY), not '%s'", what, d);
+}
+
+/* Prepare the statement behind search and export. full = all columns. */
+static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_stmt **out) {
+    *out = NULL;
+    int rc;
+    if ((rc = check_date(ar, "--since", q->since)) || (rc = check_date(ar, "--until", q->until))) return rc;
+    char *match = NULL;
+    if (q->q && q->q[0]) {
+        char em[256];
+        if ((rc = kb_query_to_fts(q->q, &match, em))) return set_err(ar, rc, "bad query: %s", em);
+    }
+    filt f = {0};
+    kb__buf_init(&f.sql, 1 << 16);
+    const char *o = q->hl_open ? q->hl_open : "[", *c = q->hl_close ? q->hl_close : "]";
+    if (match) {
+        kb__buf_adds(&f.sql, "SELECT a.id, a.title, a.source, a.section, a.published, a.url, "
+                             "snippet(articles_fts, 1, ?, ?, '…', 16), bm25(articles_fts, 10.0, 1.0)");
+        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format");
+        kb__buf_adds(&f.sql, " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                             " WHERE articles_fts MATCH ?");
+    } else {
+        kb__buf_adds(&f.sql, "SELECT a.id, a.title, a.source, a.section, a.published, a.url, NULL, 0");
+        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format");
+        kb__buf_adds(&f.sql, " FROM articles a WHERE 1");
+    }
+    add_filters(&f, q);
+    kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, 10.0, 1.0)" : " ORDER BY a.published DESC, a.rowid");
+    if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
+    else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
+    sqlite3_stmt *st;
+    if (!f.sql.p || sqlite3_prepare_v2(ar->db, f.sql.p, -1, &st, NULL) != SQLITE_OK) {
+        rc = db_err(ar, "preparing the search");
+        kb__buf_free(&f.sql);
+        kb_free(match);
+        return rc;
+    }
+    kb__buf_free(&f.sql);
+    int k = 1;
+    if (match) {
+        sqlite3_bind_text(st, k++, o, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, k++, c, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, k++, match, -1, SQLITE_TRANSIENT);
+        kb_free(match);
+    }
+    for (int i = 0; i < f.nbind; i++) sqlite3_bind_text(st, k++, f.bind[i], -1, SQLITE_TRANSIENT);
+    *out = st;
+    return KB_OK;
+}
+
+static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+static int step_err(kb_archive *ar, int s) {
+    if (s == SQLITE_DONE) return KB_OK;
+    /* FTS5 reports query problems at step time; translate() should have
+    ** caught them all, so this is an archive problem. */
+    return db_err(ar, "searching");
+}
+
+int kb_archive_search(kb_archive *ar, const kb_query *q, int (*cb)(void *, const kb_hit *), void *ctx, long *nhits) {
+    sqlite3_stmt *st;
+    long n = 0;
+    if (nhits) *nhits = 0;
+    int rc = prepare_query(ar, q, 0, &st);
+    if (rc) return rc;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        kb_hit h = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6),
+                    sqlite3_column_double(st, 7)};
+        n++;
+        if (cb(ctx, &h)) {
+            s = SQLITE_DONE;
+            break;
+        }
+    }
+    rc = step_err(ar, s);
+    sqlite3_finalize(st);
+    if (nhits) *nhits = n;
+    return rc;
+}
+
+/* Rebuild an article from a row: columns id,title,source,section,published,
+** url,_,_,domain,authors,language,body,related,format. */
+typedef struct row_ctx {
+    sqlite3_stmt *st;
+} row_ctx;
+
+static int fill_row(kb_xart *x, const void *ctx, const kb_extract_opts *o) {
+    (void)o;
+    sqlite3_stmt *st = ((const row_ctx *)ctx)->st;
+    int rc = KB_OK;
+    const char *z;
+#define SETF(field, i) \
+    if (!rc && (z = col(st, i))) rc = kb__art_set(x, &x->a.field, z, strlen(z));
+    SETF(id, 0)
+    SETF(title, 1)
+    SETF(source, 2)
+    SETF(section, 3)
+    SETF(published, 4)
+    SETF(url, 5)
+    SETF(domain, 8)
+    SETF(language, 10)
+#undef SETF
+    if ((z = col(st, 13))) x->a.format = !strcmp(z, "html") ? "html" : !strcmp(z, "flat") ? "flat" : "json";
+    kb_arena tmp;
+    kb__arena_init(&tmp, 0);
+    kb_json *j;
+    if (!rc && (z = col(st, 9)) && kb__json_parse(&tmp, z, strlen(z), 8, &j, NULL) == KB_OK)
+        for (const kb_json *c = j->child; c && !rc; c = c->next)
+            if (c->type == KB_JSON_STRING) rc = kb__art_add_author(x, c->s, c->n);
+    if (!rc && (z = col(st, 12)) && kb__json_parse(&tmp, z, strlen(z), 8, &j, NULL) == KB_OK)
+        for (const kb_json *c = j->child; c && !rc; c = c->next) {
+            size_t tn = 0, un = 0;
+            const char *t = kb__json_get_str(c, "title", &tn), *u = kb__json_get_str(c, "url", &un);
+            if (t) rc = kb__art_add_related(x, t, tn, u, un);
+        }
+    kb__arena_free(&tmp);
+    if (!rc && (z = col(st, 11))) {
+        const char *p = z;
+        for (;;) {
+            const char *nl = strchr(p, '\n');
+            size_t k = nl ? (size_t)(nl - p) : strlen(p);
+            if ((rc = kb__art_add_paragraph(x, p, k)) || !nl) break;
+            p = nl + 1;
+        }
+    }
+    return rc;
+}
+
+static int row_article(sqlite3_stmt *st, kb_article **out) {
+    row_ctx rc = {st};
+    kb_extract_opts o = {0};
+    return kb__extract_with(NULL, 0, &o, out, NULL, fill_row, &rc);
+}
+
+int kb_archive_export(kb_archive *ar, const kb_query *q, int (*cb)(void *, const kb_article *), void *ctx, long *count) {
+    sqlite3_stmt *st;
+    long n = 0;
+    if (count) *count = 0;
+    int rc = prepare_query(ar, q, 1, &st);
+    if (rc) return rc;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        kb_article *a;
+        if ((rc = row_article(st, &a))) break;
+        n++;
+        int stop = cb(ctx, a);
+        kb_article_free(a);
+        if (stop) {
+            s = SQLITE_DONE;
+            break;
+        }
+    }
+    if (!rc) rc = step_err(ar, s);
+    sqlite3_finalize(st);
+    if (count) *count = n;
+    return rc;
+}
+
+int kb_archive_get(kb_archive *ar, const char *id, kb_article **out) {
+    *out = NULL;
+    size_t n = strlen(id);
+    if (n < 6 || n > 64) return set_err(ar, KB_EINVAL, "an article id has 16 hex digits (at least the first 6), not '%s'", id);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ar->db,
+                           "SELECT id, title, source, section, published, url, NULL, 0, domain, authors, language, "
+                           "body, related, format FROM articles WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(ar, "looking up an article");
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    int rc = KB_OK;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = set_err(ar, KB_ENOTFOUND, "no article with id %s", id);
+    } else {
+        rc = row_article(st, out);
+        if (!rc && sqlite3_step(st) == SQLITE_ROW) {
+            kb_article_free(*out);
+            *out = NULL;
+            rc = set_err(ar, KB_EINVAL, "id prefix %s matches several articles; give more digits", id);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int kb_archive_stats(kb_archive *ar, kb_stats *stp, int (*cb)(void *, const char *, long), void *ctx) {
+    memset(stp, 0, sizeof *stp);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ar->db,
+                           "SELECT count(*), count(DISTINCT source), min(substr(published,1,10)), "
+                           "max(substr(published,1,10)) FROM articles",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(ar, "reading statistics");
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        stp->articles = sqlite3_column_int64(st, 0);
+        stp->sources = sqlite3_column_int64(st, 1);
+        if (col(st, 2)) snprintf(stp->first, sizeof stp->first, "%s", col(st, 2));
+        if (col(st, 3)) snprintf(stp->last, sizeof stp->last, "%s", col(st, 3));
+    }
+    sqlite3_finalize(st);
+    if (!cb) return KB_OK;
+    if (sqlite3_prepare_v2(ar->db,
+                           "SELECT coalesce(source, '(unknown)'), count(*) FROM articles GROUP BY source "
+                           "ORDER BY count(*) DESC, source",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(ar, "reading statistics");
+    while (sqlite3_step(st) == SQLITE_ROW)
+        if (cb(ctx, col(st, 0), sqlite3_column_int64(st, 1))) break;
+    sqlite3_finalize(st);
+    return KB_OK;
+}
