@@ -485,6 +485,11 @@ typedef struct kb_stats {
     char first[40], last[40];  /* published date range ("" if none) */
 } kb_stats;
 
+/* Check the archive: SQLite's integrity_check and the FTS5 index against
+** the stored articles. KB_OK when sound; KB_EDB with the finding in
+** kb_archive_errmsg() otherwise. */
+int kb_archive_check(kb_archive *ar);
+
 /* Totals, then cb once per source with its article count (most first). */
 int kb_archive_stats(kb_archive *ar, kb_stats *st,
                      int (*cb)(void *ctx, const char *source, long count), void *ctx);

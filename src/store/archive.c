@@ -476,3 +476,20 @@ int kb_archive_stats(kb_archive *ar, kb_stats *stp, int (*cb)(void *, const char
     sqlite3_finalize(st);
     return KB_OK;
 }
+
+int kb_archive_check(kb_archive *ar) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ar->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return db_err(ar, "checking the archive");
+    int rc = KB_OK;
+    if (sqlite3_step(st) != SQLITE_ROW) rc = db_err(ar, "checking the archive");
+    else if (strcmp(col(st, 0), "ok")) rc = set_err(ar, KB_EDB, "integrity check: %s", col(st, 0));
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    /* FTS5's check is spelled as an INSERT (it writes nothing), so it needs
+    ** a connection opened read-write. */
+    if (sqlite3_exec(ar->db, "INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        return db_err(ar, "full-text index check");
+    return KB_OK;
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# The archive from the command line: ingest is idempotent, survives SIGKILL
+# (integrity, nothing stored lost, the re-run completes without duplicates),
+# can be searched while ingesting, and bad queries / archives get clean errors.
+# Input: synthetic articles generated here from sentences written for this test.
+set -u
+KHABAR=${KHABAR:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# 40,000 distinct article records (JSON Lines).
+awk 'BEGIN {
+  split("الحكومة البرلمان الوزارة البلدية الجامعة الشركة", who, " ");
+  split("تعلن تناقش تدرس ترفض تقر تؤجل", verb, " ");
+  split("خطة الموازنة مشروع قانون اتفاقية برنامج", what, " ");
+  for (i = 1; i <= 40000; i++) {
+    a = who[i % 6 + 1]; v = verb[int(i / 6) % 6 + 1]; w = what[int(i / 36) % 6 + 1];
+    printf("{\"url\":\"https://example.org/n/%d\",\"title\":\"%s %s %s رقم %d\",\"source\":\"مصدر %d\",\"published\":\"2024-%02d-%02d\",\"text\":\"قالت %s إنها %s %s جديدة للعام المقبل، وأضافت أن التفاصيل ستعلن لاحقا في بيان رسمي رقم %d.\\nوأكد مسؤولون أن النقاش سيستمر.\"}\n", i, a, v, w, i, i % 7, i % 12 + 1, i % 28 + 1, a, v, w, i);
+  } }' > "$T/in.jsonl"
+
+DB="$T/a.db"
+# 1. SIGKILL in the middle of an ingest.
+"$KHABAR" ingest --quiet --batch 200 --db "$DB" "$T/in.jsonl" 2>/dev/null &
+pid=$!
+sleep 1
+# Reading while ingesting: a second process searches the archive.
+if [ -f "$DB" ]; then
+  "$KHABAR" search --db "$DB" --format jsonl 'الموازنة' >/dev/null 2>"$T/err"
+  rc=$?
+  [ $rc -le 1 ] || { cat "$T/err"; fail "search during ingest exited $rc"; }
+fi
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+ok=$(sqlite3 "$DB" 'PRAGMA integrity_check' 2>&1)
+[ "$ok" = "ok" ] || fail "integrity after SIGKILL: $ok"
+"$KHABAR" stats --check --db "$DB" >/dev/null 2>"$T/err" || fail "stats --check after SIGKILL: $(cat "$T/err")"
+n1=$(sqlite3 "$DB" 'SELECT count(*) FROM articles')
+echo "after SIGKILL: $n1 articles stored, integrity and full-text index ok"
+
+# 2. The same command again completes the job without duplicates.
+"$KHABAR" ingest --quiet --db "$DB" "$T/in.jsonl" 2>"$T/err" || { cat "$T/err"; fail "re-run failed"; }
+n2=$(sqlite3 "$DB" 'SELECT count(*) FROM articles')
+[ "$n2" -eq 40000 ] || fail "after re-run: $n2 articles, want 40000"
+[ "$n2" -ge "$n1" ] || fail "articles lost: $n1 -> $n2"
+d=$(sqlite3 "$DB" 'SELECT count(*) - count(DISTINCT url) FROM articles')
+[ "$d" -eq 0 ] || fail "$d duplicates"
+
+# 3. Idempotent: a third run stores nothing new.
+"$KHABAR" ingest --quiet --db "$DB" "$T/in.jsonl" 2>"$T/err"
+grep -q '0 stored, 40000 already' "$T/err" || { cat "$T/err"; fail "third run stored something"; }
+
+# 4. Search: stemmed match, phrase, exclusion, filters, formats, exit codes.
+n=$("$KHABAR" search --db "$DB" --format jsonl 'والموازنة' | wc -l)
+[ "$n" -gt 1000 ] || fail "stemmed search found $n"
+n=$("$KHABAR" search --db "$DB" --format jsonl '"ستعلن لاحقا"' | wc -l)
+[ "$n" -gt 0 ] || fail "phrase search found nothing"
+n=$("$KHABAR" search --db "$DB" --format jsonl 'الموازنة -الحكومة' | grep -c 'الحكومة' || true)
+[ "$n" -eq 0 ] || fail "exclusion leaked $n hits"
+n=$("$KHABAR" search --db "$DB" --format csv 'رسمي' --since 2024-03-01 --until 2024-03-31 | tail -n +2 | wc -l)
+[ "$n" -gt 0 ] || fail "date filter found nothing"
+"$KHABAR" search --db "$DB" --format csv 'رسمي' --since 2024-03-01 --until 2024-03-31 | tail -n +2 | grep -v '2024-03-' && fail "date filter leaked"
+n=$("$KHABAR" export --db "$DB" 'رسمي' | wc -l)
+[ "$n" -eq 40000 ] || fail "export capped at $n"
+"$KHABAR" search --db "$DB" 'كلمةغيرموجودةأبدا' >/dev/null 2>&1; [ $? -eq 1 ] || fail "no-match exit status"
+
+# 5. Malformed queries: a message in the user's terms, exit 2, no SQL dump.
+for q in '"غير مغلق' '-فقط' 'OR' 'كلمة OR' '٭٭٭ ،،،'; do
+  "$KHABAR" search --db "$DB" "$q" >/dev/null 2>"$T/err"; rc=$?
+  [ $rc -eq 2 ] || fail "query [$q] exited $rc"
+  grep -qi 'sqlite\|fts5\|syntax error' "$T/err" && fail "query [$q] leaked: $(cat "$T/err")"
+  grep -q 'bad query' "$T/err" || fail "query [$q] message: $(cat "$T/err")"
+done
+"$KHABAR" search --db "$DB" 'x' --since 2024-13-45 >/dev/null 2>"$T/err"; [ $? -eq 2 ] || fail "bad date accepted"
+
+# 6. Bad archives: missing, not a database, read-only folder.
+"$KHABAR" search --db "$T/missing.db" 'x' 2>"$T/err"; [ $? -eq 3 ] || fail "missing archive status"
+grep -q 'no archive' "$T/err" || fail "missing archive message: $(cat "$T/err")"
+echo "not a database at all" > "$T/junk.db"
+"$KHABAR" ingest --quiet --db "$T/junk.db" "$T/in.jsonl" 2>"$T/err"; [ $? -eq 3 ] || fail "junk archive status"
+grep -q 'not a khabar archive' "$T/err" || fail "junk archive message: $(cat "$T/err")"
+if [ "$(id -u)" -ne 0 ]; then
+  mkdir "$T/ro"; chmod 555 "$T/ro"
+  "$KHABAR" ingest --quiet --db "$T/ro/a.db" "$T/in.jsonl" 2>"$T/err"; [ $? -eq 3 ] || fail "read-only folder status"
+fi
+echo "archive tests passed"
