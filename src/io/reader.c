@@ -356,6 +356,7 @@ static int next_line(kb_reader *r, const char **p, size_t *n) {
             *n = (size_t)(nl - s);
             r->beg += *n + 1;
             r->line_no++;
+            if (*n > r->o.max_doc) return KB_ETOOBIG;
             if (*n && (*p)[*n - 1] == '\r') (*n)--;
             return 1;
         }
@@ -365,6 +366,7 @@ static int next_line(kb_reader *r, const char **p, size_t *n) {
             *n = avail;
             r->beg = r->end;
             r->line_no++;
+            if (*n > r->o.max_doc) return KB_ETOOBIG;
             return 1;
         }
         if (avail > r->o.max_doc) {
