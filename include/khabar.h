@@ -281,6 +281,18 @@ typedef struct kb_article {
     kb_related *related;
     size_t nrelated;
     const char *format;    /* the input kind it came from: "flat", "html", "json" */
+
+    /* Filled by kb_analyze() (section 10); empty until then. Offsets count
+    ** Unicode code points inside paragraphs[paragraph]; paragraph -1 means
+    ** the title. */
+    struct kb_entity *entities;
+    size_t nentities;
+    struct kb_quote *quotes;
+    size_t nquotes;
+    struct kb_amount *amounts;
+    size_t namounts;
+    int analyzed;          /* 1 once kb_analyze() ran */
+
     void *internal;        /* library-private (the article's arena) */
 } kb_article;
 
@@ -493,6 +505,51 @@ int kb_archive_check(kb_archive *ar);
 /* Totals, then cb once per source with its article count (most first). */
 int kb_archive_stats(kb_archive *ar, kb_stats *st,
                      int (*cb)(void *ctx, const char *source, long count), void *ctx);
+
+
+/* ------------------------------------------------------------------------ */
+/* 10. Analysis: entities, quotes, amounts                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A named entity. type is "PER", "LOC", "ORG" or "MISC"; canonical is the
+** fullest name the article gives for it ("أحمد المسماري" for "المسماري"),
+** or for places the country/city name ("ليبيا" for "الليبي"). */
+typedef struct kb_entity {
+    const char *text, *type, *canonical;
+    long paragraph;
+    size_t start, end;
+} kb_entity;
+
+/* Who said what. speaker: the fullest name the article gives (NULL when
+** unknown); speaker_mention: the words the sentence used ("المتحدث باسم
+** الجيش", "المسماري", or "" when the subject is omitted: "وأضاف أن...").
+** verb: the speech verb as written; text: the statement; direct: 1 for
+** quoted speech («...», "..."), 0 for reported speech (أن/إن ...). */
+typedef struct kb_quote {
+    const char *speaker, *speaker_mention, *verb, *text;
+    int direct;
+    long paragraph;
+    size_t start, end;    /* span of the statement */
+} kb_quote;
+
+/* An amount. kind: "money", "percent", "count" or "measure"; unit: ISO 4217
+** code for money when known ("LYD"), "%" for percent, the unit word for
+** measures, NULL otherwise; approx: 1 when hedged (نحو، حوالي، قرابة،
+** أكثر من). value: "25 مليار" -> 25e9, "مليارا دينار" -> 2e9. */
+typedef struct kb_amount {
+    const char *text, *kind, *unit;
+    double value;
+    int approx;
+    long paragraph;
+    size_t start, end;
+} kb_amount;
+
+/*
+** Analyse an extracted article in place: entities, quotes and amounts are
+** added to it (owned by the article). Returns KB_OK or KB_ENOMEM. Running it
+** twice does nothing the second time.
+*/
+int kb_analyze(kb_article *a);
 
 #ifdef __cplusplus
 }

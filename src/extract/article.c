@@ -98,6 +98,46 @@ int kb__art_add_related(kb_xart *x, const char *title, size_t tn, const char *ur
     return KB_OK;
 }
 
+static const char *dup0(kb_xart *x, const char *z) {
+    return z ? kb__arena_strndup(&x->arena, z, strlen(z)) : NULL;
+}
+
+int kb__art_add_entity(kb_xart *x, const kb_entity *e) {
+    if (grow(x, (void **)&x->a.entities, &x->cap_ent, x->a.nentities, sizeof *e)) return KB_ENOMEM;
+    kb_entity *d = &x->a.entities[x->a.nentities];
+    *d = *e;
+    d->text = dup0(x, e->text);
+    d->canonical = dup0(x, e->canonical ? e->canonical : e->text);
+    if ((e->text && !d->text) || !d->canonical) return KB_ENOMEM;
+    x->a.nentities++;
+    return KB_OK;
+}
+
+int kb__art_add_quote(kb_xart *x, const kb_quote *q) {
+    if (grow(x, (void **)&x->a.quotes, &x->cap_quo, x->a.nquotes, sizeof *q)) return KB_ENOMEM;
+    kb_quote *d = &x->a.quotes[x->a.nquotes];
+    *d = *q;
+    d->speaker = dup0(x, q->speaker);
+    d->speaker_mention = dup0(x, q->speaker_mention ? q->speaker_mention : "");
+    d->verb = dup0(x, q->verb);
+    d->text = dup0(x, q->text);
+    if (!d->speaker_mention || (q->verb && !d->verb) || (q->text && !d->text) || (q->speaker && !d->speaker))
+        return KB_ENOMEM;
+    x->a.nquotes++;
+    return KB_OK;
+}
+
+int kb__art_add_amount(kb_xart *x, const kb_amount *m) {
+    if (grow(x, (void **)&x->a.amounts, &x->cap_amt, x->a.namounts, sizeof *m)) return KB_ENOMEM;
+    kb_amount *d = &x->a.amounts[x->a.namounts];
+    *d = *m;
+    d->text = dup0(x, m->text);
+    d->unit = dup0(x, m->unit);
+    if ((m->text && !d->text) || (m->unit && !d->unit)) return KB_ENOMEM;
+    x->a.namounts++;
+    return KB_OK;
+}
+
 void kb__explain(const kb_extract_opts *o, const char *label, const char *why, const char *p, size_t n) {
     if (o && o->explain) o->explain(o->explain_ctx, label, why, p, n);
 }
@@ -369,6 +409,58 @@ int kb_article_to_json(const kb_article *a, char **out, size_t *n) {
         kb__buf_addc(&b, '}');
     }
     kb__buf_addc(&b, ']');
+    if (a->analyzed) {
+        kb__json_key(&b, "entities", 0);
+        kb__buf_addc(&b, '[');
+        for (size_t i = 0; i < a->nentities; i++) {
+            const kb_entity *e = &a->entities[i];
+            if (i) kb__buf_addc(&b, ',');
+            kb__buf_addc(&b, '{');
+            kb__json_key(&b, "text", 1);
+            kb__json_strz(&b, e->text);
+            kb__json_key(&b, "type", 0);
+            kb__json_strz(&b, e->type);
+            kb__json_key(&b, "canonical", 0);
+            kb__json_strz(&b, e->canonical);
+            kb__buf_printf(&b, ",\"paragraph\":%ld,\"start\":%zu,\"end\":%zu}", e->paragraph, e->start, e->end);
+        }
+        kb__buf_addc(&b, ']');
+        kb__json_key(&b, "quotes", 0);
+        kb__buf_addc(&b, '[');
+        for (size_t i = 0; i < a->nquotes; i++) {
+            const kb_quote *q = &a->quotes[i];
+            if (i) kb__buf_addc(&b, ',');
+            kb__buf_addc(&b, '{');
+            kb__json_key(&b, "speaker", 1);
+            kb__json_strz(&b, q->speaker);
+            kb__json_key(&b, "speaker_mention", 0);
+            kb__json_strz(&b, q->speaker_mention);
+            kb__json_key(&b, "verb", 0);
+            kb__json_strz(&b, q->verb);
+            kb__json_key(&b, "text", 0);
+            kb__json_strz(&b, q->text);
+            kb__buf_printf(&b, ",\"direct\":%s,\"paragraph\":%ld,\"start\":%zu,\"end\":%zu}",
+                           q->direct ? "true" : "false", q->paragraph, q->start, q->end);
+        }
+        kb__buf_addc(&b, ']');
+        kb__json_key(&b, "amounts", 0);
+        kb__buf_addc(&b, '[');
+        for (size_t i = 0; i < a->namounts; i++) {
+            const kb_amount *m = &a->amounts[i];
+            if (i) kb__buf_addc(&b, ',');
+            kb__buf_addc(&b, '{');
+            kb__json_key(&b, "text", 1);
+            kb__json_strz(&b, m->text);
+            kb__buf_printf(&b, ",\"value\":%.17g", m->value);
+            kb__json_key(&b, "unit", 0);
+            kb__json_strz(&b, m->unit);
+            kb__json_key(&b, "kind", 0);
+            kb__json_strz(&b, m->kind);
+            kb__buf_printf(&b, ",\"approx\":%s,\"paragraph\":%ld,\"start\":%zu,\"end\":%zu}",
+                           m->approx ? "true" : "false", m->paragraph, m->start, m->end);
+        }
+        kb__buf_addc(&b, ']');
+    }
     int rc = kb__buf_addc(&b, '}');
     if (rc) {
         kb__buf_free(&b);

@@ -18,7 +18,7 @@
 typedef struct kb_xart {
     kb_article a; /* a.internal points back to this struct */
     kb_arena arena;
-    size_t cap_par, cap_auth, cap_rel;
+    size_t cap_par, cap_auth, cap_rel, cap_ent, cap_quo, cap_amt;
     char errmsg[256]; /* detail for the caller (kb_extract's errmsg) */
 } kb_xart;
 
@@ -34,12 +34,20 @@ int kb__art_add_author(kb_xart *x, const char *p, size_t n);      /* skips dupli
 int kb__art_add_related(kb_xart *x, const char *title, size_t tn,
                         const char *url, size_t un);             /* url may be NULL */
 
+/* Analysis results (src/analyze/). Strings are copied into the arena as
+** given (no cleaning: offsets refer to the paragraph text). kind/type are
+** static strings. */
+int kb__art_add_entity(kb_xart *x, const kb_entity *e);
+int kb__art_add_quote(kb_xart *x, const kb_quote *q);
+int kb__art_add_amount(kb_xart *x, const kb_amount *m);
+
 /* Report a labelled line/block to opts->explain when set. */
 void kb__explain(const kb_extract_opts *o, const char *label, const char *why,
                  const char *p, size_t n);
 
-/* The extractors. p[0..n) is valid UTF-8 for flat pages (the caller checked
-** or repaired it); HTML may be in any encoding. They return KB_OK or a
+/* The extractors. p[0..n) may hold invalid UTF-8 for flat pages (the caller
+** did not: flat.c copes with invalid UTF-8 itself, and the builders repair it);
+** HTML may be in any encoding. They return KB_OK or a
 ** negative code and may set x->errmsg. */
 int kb__extract_flat(const char *p, size_t n, const kb_extract_opts *o, kb_xart *x);
 int kb__extract_html(const char *p, size_t n, const kb_extract_opts *o, kb_xart *x);
