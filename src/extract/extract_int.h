@@ -45,10 +45,10 @@ int kb__art_add_amount(kb_xart *x, const kb_amount *m);
 void kb__explain(const kb_extract_opts *o, const char *label, const char *why,
                  const char *p, size_t n);
 
-/* The extractors. p[0..n) may hold invalid UTF-8 for flat pages (the caller
-** did not: flat.c copes with invalid UTF-8 itself, and the builders repair it);
-** HTML may be in any encoding. They return KB_OK or a
-** negative code and may set x->errmsg. */
+/* The extractors. p[0..n) may hold invalid UTF-8 (nobody checked it: the
+** extractors never read past n, and the builders repair what they store);
+** HTML may be in any encoding. They return KB_OK or a negative code and may
+** set x->errmsg. */
 int kb__extract_flat(const char *p, size_t n, const kb_extract_opts *o, kb_xart *x);
 int kb__extract_html(const char *p, size_t n, const kb_extract_opts *o, kb_xart *x);
 
