@@ -21,11 +21,14 @@
 
 int cmd_text(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_quotes(int argc, char **argv);
+int cmd_entities(int argc, char **argv);
 
 /* Print "khabar: what: message" to stderr. */
 void cli_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,10 +14,13 @@ static const struct {
     const char *help;
 } commands[] = {
     {"extract", cmd_extract, "pages (flat text, HTML, JSON Lines, WARC) -> articles as JSON Lines"},
+    {"analyze", cmd_analyze, "extract + who said what, entities and amounts (JSON Lines)"},
     {"ingest", cmd_ingest, "pages -> the searchable archive (SQLite, ./khabar.db)"},
     {"search", cmd_search, "search the archive: words, \"phrases\", OR, -word, prefix*"},
     {"show", cmd_show, "one article of the archive in full"},
     {"export", cmd_export, "every article matching a query, as JSON Lines or CSV"},
+    {"quotes", cmd_quotes, "who said what: statements by speaker and topic"},
+    {"entities", cmd_entities, "the most mentioned people, places, organisations"},
     {"stats", cmd_stats, "articles, sources and dates in the archive"},
     {"text", cmd_text, "look inside the Arabic analyser: normalize, tokenize, segment, stem, lang"},
 };

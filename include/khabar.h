@@ -205,10 +205,15 @@ int kb_tokenizer_next(kb_tokenizer *t, kb_token *tok);
 /*
 ** Split a normalized Arabic word into proclitics (و ف ب ك ل ال لل س), a stem
 ** and one pronoun enclitic (ه ها هم هما هن ك كم كن ي نا). The split is guarded
-** by a minimum stem length and by a lexicon (data/segment-keep.tsv) of words
-** whose first letters are root letters (وزير، بلد، فرنسا، لبنان، كتاب).
-** The word should be normalized with at least KB_NORM_DIACRITICS and
-** KB_NORM_TATWEEL. Returns KB_OK, or KB_EINVAL if n > KB_TOKEN_MAX.
+** by a minimum stem length, by a lexicon (data/segment-keep.tsv) of words
+** whose first letters are root letters (وزير، بلد، فرنسا، لبنان، كتاب) and
+** by word frequencies from news text (data/segment-words.tsv). A preposition
+** carrying a pronoun (بها، له) has the preposition as its stem. Words that
+** are not all Arabic letters are not split (nproc 0, stem = whole word).
+** The word should be normalized with KB_NORM_SEARCH, as the tokenizer's
+** `norm` is. Offsets are bytes into word; word[0..n) is never read past and
+** nothing is allocated. Returns KB_OK, or KB_EINVAL if n > KB_TOKEN_MAX
+** (then *seg is all zero). Accuracy and limits: docs/internals/text.md.
 */
 int kb_segment(const char *word, size_t n, kb_seg *seg);
 
@@ -550,6 +555,34 @@ typedef struct kb_amount {
 ** twice does nothing the second time.
 */
 int kb_analyze(kb_article *a);
+
+/* --- analysis stored in the archive (see section 9) --- */
+
+/* A stored quote with the article it came from. */
+typedef struct kb_quote_hit {
+    const char *article_id, *title, *source, *published;
+    kb_quote quote;
+} kb_quote_hit;
+
+/*
+** Quotes of analysed articles: speaker (NULL = anyone) matches when it is
+** part of the resolved speaker's name ("المسماري" finds "أحمد المسماري");
+** q (NULL = anything) is a query in the search syntax over the statement
+** text. Newest first; limit <= 0 means all.
+*/
+int kb_archive_quotes(kb_archive *ar, const char *speaker, const char *q, long limit,
+                      int (*cb)(void *ctx, const kb_quote_hit *hit), void *ctx, long *n);
+
+/*
+** The most mentioned entities (by canonical form): type "PER", "LOC",
+** "ORG", "MISC" or NULL for all; top <= 0 means all. cb gets the canonical
+** name, its type, its number of mentions and of articles.
+*/
+int kb_archive_entities(kb_archive *ar, const char *type, long top,
+                        int (*cb)(void *ctx, const char *canonical, const char *type,
+                                  long mentions, long articles),
+                        void *ctx);
+
 
 #ifdef __cplusplus
 }

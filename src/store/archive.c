@@ -8,6 +8,11 @@
 **            authors JSON, published, language, body, related JSON,
 **            format, ingested)
 **   articles_fts(title, body)           FTS5, external content = articles
+**   entities(article, paragraph, start, end, type, text, canonical)
+**   quotes(article, paragraph, start, end, speaker, speaker_mention, verb,
+**          text, direct)                 + quotes_fts(text), external content
+**   amounts(article, paragraph, start, end, text, value, unit, kind, approx)
+**                                       (article = articles.rowid)
 **
 ** The body is stored once, in articles (paragraphs joined by '\n'); the
 ** FTS5 table indexes it as external content, so the archive holds the text
@@ -35,7 +40,7 @@ struct kb_archive {
     unsigned flags;
     int in_txn;
     unsigned batch, pending;
-    sqlite3_stmt *ins, *ins_fts;
+    sqlite3_stmt *ins, *ins_fts, *ins_ent, *ins_quo, *ins_quo_fts, *ins_amt;
     char errmsg[512];
 };
 
@@ -75,11 +80,24 @@ static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS articles("
     " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, domain TEXT, source TEXT,"
     " section TEXT, title TEXT, authors TEXT, published TEXT, language TEXT, body TEXT,"
-    " related TEXT, format TEXT, ingested TEXT);"
+    " related TEXT, format TEXT, ingested TEXT, analyzed INTEGER DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS articles_source ON articles(source);"
     "CREATE INDEX IF NOT EXISTS articles_published ON articles(published);"
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
     " title, body, content='articles', content_rowid='rowid', tokenize='arabic');"
+    "CREATE TABLE IF NOT EXISTS entities(article INTEGER NOT NULL, paragraph INTEGER, start INTEGER,"
+    " end INTEGER, type TEXT, text TEXT, canonical TEXT);"
+    "CREATE INDEX IF NOT EXISTS entities_article ON entities(article);"
+    "CREATE INDEX IF NOT EXISTS entities_canonical ON entities(type, canonical);"
+    "CREATE TABLE IF NOT EXISTS quotes(rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL, paragraph INTEGER,"
+    " start INTEGER, end INTEGER, speaker TEXT, speaker_mention TEXT, verb TEXT, text TEXT, direct INTEGER);"
+    "CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article);"
+    "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5("
+    " text, content='quotes', content_rowid='rowid', tokenize='arabic');"
+    "CREATE TABLE IF NOT EXISTS amounts(article INTEGER NOT NULL, paragraph INTEGER, start INTEGER,"
+    " end INTEGER, text TEXT, value REAL, unit TEXT, kind TEXT, approx INTEGER);"
+    "CREATE INDEX IF NOT EXISTS amounts_article ON amounts(article);"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '" SCHEMA_VERSION "');"
     "INSERT OR IGNORE INTO meta VALUES('created', datetime('now'));";
 
@@ -143,6 +161,10 @@ void kb_archive_close(kb_archive *ar) {
         kb_archive_flush(ar);
         sqlite3_finalize(ar->ins);
         sqlite3_finalize(ar->ins_fts);
+        sqlite3_finalize(ar->ins_ent);
+        sqlite3_finalize(ar->ins_quo);
+        sqlite3_finalize(ar->ins_quo_fts);
+        sqlite3_finalize(ar->ins_amt);
         sqlite3_close(ar->db);
     }
     free(ar);
@@ -155,6 +177,62 @@ static void bind_text(sqlite3_stmt *st, int i, const char *z) {
     else sqlite3_bind_null(st, i);
 }
 
+static int step_done(kb_archive *ar, sqlite3_stmt *st, const char *doing) {
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    return s == SQLITE_DONE ? KB_OK : db_err(ar, doing);
+}
+
+/* Entities, quotes and amounts of a newly stored article (same transaction). */
+static int put_analysis(kb_archive *ar, sqlite3_int64 rowid, const kb_article *a) {
+    int rc = KB_OK;
+    for (size_t i = 0; i < a->nentities && !rc; i++) {
+        const kb_entity *e = &a->entities[i];
+        sqlite3_stmt *st = ar->ins_ent;
+        sqlite3_bind_int64(st, 1, rowid);
+        sqlite3_bind_int64(st, 2, e->paragraph);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)e->start);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)e->end);
+        bind_text(st, 5, e->type);
+        bind_text(st, 6, e->text);
+        bind_text(st, 7, e->canonical);
+        rc = step_done(ar, st, "storing entities");
+    }
+    for (size_t i = 0; i < a->nquotes && !rc; i++) {
+        const kb_quote *q = &a->quotes[i];
+        sqlite3_stmt *st = ar->ins_quo;
+        sqlite3_bind_int64(st, 1, rowid);
+        sqlite3_bind_int64(st, 2, q->paragraph);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)q->start);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)q->end);
+        bind_text(st, 5, q->speaker);
+        bind_text(st, 6, q->speaker_mention);
+        bind_text(st, 7, q->verb);
+        bind_text(st, 8, q->text);
+        sqlite3_bind_int(st, 9, q->direct);
+        if ((rc = step_done(ar, st, "storing quotes"))) break;
+        st = ar->ins_quo_fts;
+        sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(ar->db));
+        bind_text(st, 2, q->text);
+        rc = step_done(ar, st, "indexing quotes");
+    }
+    for (size_t i = 0; i < a->namounts && !rc; i++) {
+        const kb_amount *m = &a->amounts[i];
+        sqlite3_stmt *st = ar->ins_amt;
+        sqlite3_bind_int64(st, 1, rowid);
+        sqlite3_bind_int64(st, 2, m->paragraph);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)m->start);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)m->end);
+        bind_text(st, 5, m->text);
+        sqlite3_bind_double(st, 6, m->value);
+        bind_text(st, 7, m->unit);
+        bind_text(st, 8, m->kind);
+        sqlite3_bind_int(st, 9, m->approx);
+        rc = step_done(ar, st, "storing amounts");
+    }
+    return rc;
+}
+
 int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     int rc;
     if (stored) *stored = 0;
@@ -162,10 +240,19 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     if (!ar->ins) {
         if (sqlite3_prepare_v3(ar->db,
                                "INSERT OR IGNORE INTO articles(id,url,domain,source,section,title,authors,published,"
-                               "language,body,related,format,ingested) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'))",
+                               "language,body,related,format,ingested,analyzed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'),?)",
                                -1, SQLITE_PREPARE_PERSISTENT, &ar->ins, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db, "INSERT INTO articles_fts(rowid,title,body) VALUES(?,?,?)", -1,
-                               SQLITE_PREPARE_PERSISTENT, &ar->ins_fts, NULL) != SQLITE_OK)
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_fts, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT INTO entities VALUES(?,?,?,?,?,?,?)", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_ent, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT INTO quotes(article,paragraph,start,end,speaker,speaker_mention,"
+                               "verb,text,direct) VALUES(?,?,?,?,?,?,?,?,?)", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_quo, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT INTO quotes_fts(rowid,text) VALUES(?,?)", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_quo_fts, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT INTO amounts VALUES(?,?,?,?,?,?,?,?,?)", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_amt, NULL) != SQLITE_OK)
             return db_err(ar, "preparing the archive");
     }
     if (!ar->in_txn) {
@@ -210,6 +297,7 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     sqlite3_bind_text(st, 10, body.p ? body.p : "", (int)body.n, SQLITE_STATIC);
     bind_text(st, 11, related.p);
     bind_text(st, 12, a->format);
+    sqlite3_bind_int(st, 13, a->analyzed);
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE) {
@@ -228,6 +316,7 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
             rc = db_err(ar, "indexing an article");
             goto out;
         }
+        if (a->analyzed && (rc = put_analysis(ar, rowid, a))) goto out;
         if (stored) *stored = 1;
     }
     if (++ar->pending >= ar->batch) rc = kb_archive_flush(ar);
@@ -283,12 +372,12 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
     if (match) {
         kb__buf_adds(&f.sql, "SELECT a.id, a.title, a.source, a.section, a.published, a.url, "
                              "snippet(articles_fts, 1, ?, ?, '…', 16), bm25(articles_fts, 10.0, 1.0)");
-        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format");
+        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed");
         kb__buf_adds(&f.sql, " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                              " WHERE articles_fts MATCH ?");
     } else {
         kb__buf_adds(&f.sql, "SELECT a.id, a.title, a.source, a.section, a.published, a.url, NULL, 0");
-        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format");
+        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed");
         kb__buf_adds(&f.sql, " FROM articles a WHERE 1");
     }
     add_filters(&f, q);
@@ -349,12 +438,56 @@ int kb_archive_search(kb_archive *ar, const kb_query *q, int (*cb)(void *, const
 /* Rebuild an article from a row: columns id,title,source,section,published,
 ** url,_,_,domain,authors,language,body,related,format. */
 typedef struct row_ctx {
+    kb_archive *ar;
     sqlite3_stmt *st;
 } row_ctx;
 
+/* Load the stored analysis of article `rowid` into x. */
+static int load_analysis(kb_archive *ar, kb_xart *x, sqlite3_int64 rowid) {
+    static const char *sql[3] = {
+        "SELECT paragraph, start, end, type, text, canonical FROM entities WHERE article = ?",
+        "SELECT paragraph, start, end, speaker, speaker_mention, verb, text, direct FROM quotes WHERE article = ? "
+        "ORDER BY rowid",
+        "SELECT paragraph, start, end, kind, text, unit, value, approx FROM amounts WHERE article = ?"};
+    int rc = KB_OK;
+    for (int k = 0; k < 3 && !rc; k++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(ar->db, sql[k], -1, &st, NULL) != SQLITE_OK) return db_err(ar, "reading analysis");
+        sqlite3_bind_int64(st, 1, rowid);
+        while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+            long para = (long)sqlite3_column_int64(st, 0);
+            size_t start = (size_t)sqlite3_column_int64(st, 1), end = (size_t)sqlite3_column_int64(st, 2);
+            const char *kind = col(st, 3);
+            if (k == 0) {
+                static const char *types[] = {"PER", "LOC", "ORG", "MISC"};
+                const char *type = "MISC";
+                for (int t = 0; t < 4; t++)
+                    if (kind && !strcmp(kind, types[t])) type = types[t];
+                kb_entity e = {col(st, 4), type, col(st, 5), para, start, end};
+                rc = kb__art_add_entity(x, &e);
+            } else if (k == 1) {
+                kb_quote q = {col(st, 3), col(st, 4), col(st, 5), col(st, 6), sqlite3_column_int(st, 7), para, start, end};
+                rc = kb__art_add_quote(x, &q);
+            } else {
+                static const char *kinds[] = {"money", "percent", "count", "measure"};
+                const char *kd = "count";
+                for (int t = 0; t < 4; t++)
+                    if (kind && !strcmp(kind, kinds[t])) kd = kinds[t];
+                kb_amount m = {col(st, 4), kd, col(st, 5), sqlite3_column_double(st, 6), sqlite3_column_int(st, 7),
+                               para, start, end};
+                rc = kb__art_add_amount(x, &m);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    if (!rc) x->a.analyzed = 1;
+    return rc;
+}
+
 static int fill_row(kb_xart *x, const void *ctx, const kb_extract_opts *o) {
     (void)o;
-    sqlite3_stmt *st = ((const row_ctx *)ctx)->st;
+    const row_ctx *rcx = ctx;
+    sqlite3_stmt *st = rcx->st;
     int rc = KB_OK;
     const char *z;
 #define SETF(field, i) \
@@ -391,11 +524,12 @@ static int fill_row(kb_xart *x, const void *ctx, const kb_extract_opts *o) {
             p = nl + 1;
         }
     }
+    if (!rc && sqlite3_column_int(st, 15)) rc = load_analysis(rcx->ar, x, sqlite3_column_int64(st, 14));
     return rc;
 }
 
-static int row_article(sqlite3_stmt *st, kb_article **out) {
-    row_ctx rc = {st};
+static int row_article(kb_archive *ar, sqlite3_stmt *st, kb_article **out) {
+    row_ctx rc = {ar, st};
     kb_extract_opts o = {0};
     return kb__extract_with(NULL, 0, &o, out, NULL, fill_row, &rc);
 }
@@ -409,7 +543,7 @@ int kb_archive_export(kb_archive *ar, const kb_query *q, int (*cb)(void *, const
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         kb_article *a;
-        if ((rc = row_article(st, &a))) break;
+        if ((rc = row_article(ar, st, &a))) break;
         n++;
         int stop = cb(ctx, a);
         kb_article_free(a);
@@ -431,7 +565,7 @@ int kb_archive_get(kb_archive *ar, const char *id, kb_article **out) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ar->db,
                            "SELECT id, title, source, section, published, url, NULL, 0, domain, authors, language, "
-                           "body, related, format FROM articles WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
+                           "body, related, format, rowid, analyzed FROM articles WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(ar, "looking up an article");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -439,7 +573,7 @@ int kb_archive_get(kb_archive *ar, const char *id, kb_article **out) {
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = set_err(ar, KB_ENOTFOUND, "no article with id %s", id);
     } else {
-        rc = row_article(st, out);
+        rc = row_article(ar, st, out);
         if (!rc && sqlite3_step(st) == SQLITE_ROW) {
             kb_article_free(*out);
             *out = NULL;
@@ -492,4 +626,73 @@ int kb_archive_check(kb_archive *ar) {
                      NULL) != SQLITE_OK)
         return db_err(ar, "full-text index check");
     return KB_OK;
+}
+
+int kb_archive_quotes(kb_archive *ar, const char *speaker, const char *q, long limit,
+                      int (*cb)(void *, const kb_quote_hit *), void *ctx, long *count) {
+    char *match = NULL;
+    int rc;
+    if (count) *count = 0;
+    if (q && q[0]) {
+        char em[256];
+        if ((rc = kb_query_to_fts(q, &match, em))) return set_err(ar, rc, "bad query: %s", em);
+    }
+    kb_buf sql;
+    kb__buf_init(&sql, 1 << 14);
+    kb__buf_adds(&sql, "SELECT a.id, a.title, a.source, a.published, qu.speaker, qu.speaker_mention, qu.verb, qu.text,"
+                       " qu.direct, qu.paragraph, qu.start, qu.end FROM quotes qu JOIN articles a ON a.rowid = qu.article");
+    if (match) kb__buf_adds(&sql, " JOIN quotes_fts ON quotes_fts.rowid = qu.rowid AND quotes_fts MATCH ?2");
+    kb__buf_adds(&sql, " WHERE 1");
+    if (speaker && speaker[0]) kb__buf_adds(&sql, " AND instr(qu.speaker, ?1) > 0");
+    kb__buf_adds(&sql, " ORDER BY a.published DESC, qu.rowid");
+    if (limit > 0) kb__buf_printf(&sql, " LIMIT %ld", limit);
+    sqlite3_stmt *st;
+    if (!sql.p || sqlite3_prepare_v2(ar->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
+        kb__buf_free(&sql);
+        kb_free(match);
+        return db_err(ar, "reading quotes");
+    }
+    kb__buf_free(&sql);
+    if (speaker && speaker[0]) sqlite3_bind_text(st, 1, speaker, -1, SQLITE_TRANSIENT);
+    if (match) sqlite3_bind_text(st, 2, match, -1, SQLITE_TRANSIENT);
+    kb_free(match);
+    long n = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        kb_quote_hit h = {col(st, 0), col(st, 1), col(st, 2), col(st, 3),
+                          {col(st, 4), col(st, 5), col(st, 6), col(st, 7), sqlite3_column_int(st, 8),
+                           (long)sqlite3_column_int64(st, 9), (size_t)sqlite3_column_int64(st, 10),
+                           (size_t)sqlite3_column_int64(st, 11)}};
+        n++;
+        if (cb(ctx, &h)) {
+            s = SQLITE_DONE;
+            break;
+        }
+    }
+    rc = step_err(ar, s);
+    sqlite3_finalize(st);
+    if (count) *count = n;
+    return rc;
+}
+
+int kb_archive_entities(kb_archive *ar, const char *type, long top,
+                        int (*cb)(void *, const char *, const char *, long, long), void *ctx) {
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT canonical, type, count(*), count(DISTINCT article) FROM entities %s "
+             "GROUP BY canonical, type ORDER BY count(*) DESC, canonical%s",
+             type ? "WHERE type = ?1" : "", top > 0 ? " LIMIT ?2" : "");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ar->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(ar, "reading entities");
+    if (type) sqlite3_bind_text(st, 1, type, -1, SQLITE_TRANSIENT);
+    if (top > 0) sqlite3_bind_int64(st, 2, top);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb(ctx, col(st, 0), col(st, 1), (long)sqlite3_column_int64(st, 2), (long)sqlite3_column_int64(st, 3))) {
+            s = SQLITE_DONE;
+            break;
+        }
+    int rc = step_err(ar, s);
+    sqlite3_finalize(st);
+    return rc;
 }
