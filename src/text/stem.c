@@ -207,7 +207,8 @@ static inline int ends2(const unsigned char *s, size_t e, unsigned a, unsigned b
 */
 static size_t cut_suffixes(const unsigned char *s, size_t b, size_t e, int article, int *hit) {
     size_t len = e - b;
-    if (kept(s, b, e)) { *hit = 1; return e; }
+    /* kb_stem has already looked up the whole word (b == 0). */
+    if (b > 0 && kept(s, b, e)) { *hit = 1; return e; }
     unsigned z = letter(s, e - 1), y = len >= 2 ? letter(s, e - 2) : 0;
     size_t cut = 0;
     size_t single_heh = 0;
