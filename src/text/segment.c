@@ -20,7 +20,9 @@
 **     forms in 17 M words of news: the remainder must be a word seen often
 **     enough next to the whole form (قال against وقال), and the whole form
 **     must not itself take the article (الوزير, الكاس: root letters);
-**   - a pronoun never follows the article; it is split after a host of
+**   - a pronoun never follows the article and leaves a stem of 3 letters or
+**     more, except on a host of data/segment-hosts.tsv (منه) or a bare ب/ل
+**     (بها, له: the preposition is then the stem). It is split after a host of
 **     data/segment-hosts.tsv (عليه, لديهم, انه), after the construct ت of
 **     ة/ات (حياته, قراراته), or when the word does not take the article
 **     (المدرسه shows مدرسه ends in ة) and its stem is seen with other
