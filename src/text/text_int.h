@@ -33,6 +33,28 @@ static inline int kb__digit_value(uint32_t u) {
     return -1;
 }
 
+/*
+** Normalization tables for one flag set (normalize.c). t[] covers U+0600-
+** U+06FF by (lead - 0xD8) * 64 + (continuation & 0x3F): 0 keep, 1 drop,
+** else replacement code point + 2. range[] lists, for the block scan, the
+** continuation-byte ranges under leads D8/D9 that change: {lead, lo, span};
+** nranges -1 when they do not fit (then the scan is not used).
+*/
+#define KB_NORM_MAX_RANGES 12
+typedef struct kb_norm_table {
+    unsigned flags;
+    uint32_t t[256];
+    uint16_t rep2[128]; /* leads D8/D9: same-length replacement bytes, or 0 */
+    int nranges;
+    unsigned char range[KB_NORM_MAX_RANGES][3];
+} kb_norm_table;
+
+void kb__norm_table_build(kb_norm_table *nt, unsigned flags);
+
+/* Write the normalization of one code point u (any) into dst (room for
+** 12 bytes); returns the bytes written (0 when dropped). */
+size_t kb__norm_cp(uint32_t u, unsigned flags, char *dst);
+
 /* 1 if the UTF-8 string p[0..n) consists only of Arabic-script letters. */
 int kb__is_arabic_word(const char *p, size_t n);
 

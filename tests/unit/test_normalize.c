@@ -110,3 +110,40 @@ TEST(every_byte_value_is_idempotent) {
         ASSERT(memcmp(out, again, k) == 0);
     }
 }
+
+/* The block scan (16 bytes at a time) must agree with the one-character path
+** on every input: compare a long mixed text normalized at once with the same
+** text normalized one code point (or invalid byte) at a time. */
+TEST(block_scan_agrees_with_per_character_path) {
+    static const char *pool[] = {"ا", "أ", "إ", "آ", "ة", "ى", "ي", "ؤ", "ئ", "ـ", "َ", "ّ", "ٰ", "٣", "۴", "٫", "،",
+                                 "ک", "ی", "ﻻ", "ﺃ", " ", "\n", "A", "z", "7", "\xC2\xA0", "\xE2\x80\x8F", "\xFF",
+                                 "\xD8", "\x80", "“", "”", "…", "\xE2\x80", "م", "ل", "ك", "ب", "ت", "س", "ن", "ه", "و", "ر", "ع", "ق"};
+    const size_t np = sizeof pool / sizeof *pool;
+    unsigned long long r = 88172645463325252ULL;
+    for (int round = 0; round < 200; round++) {
+        char in[4096], whole[KB_NORMALIZE_BOUND(4096)], piecewise[KB_NORMALIZE_BOUND(4096)];
+        size_t n = 0, pw = 0;
+        /* Mostly plain letters and spaces (the common case), some rare ones. */
+        while (n < 3000) {
+            r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+            size_t k = (r % 100) < 85 ? 31 + (r >> 8) % (np - 31) : (r >> 8) % np;
+            size_t len = strlen(pool[k]);
+            memcpy(in + n, pool[k], len);
+            n += len;
+        }
+        size_t k = kb_normalize_into(in, n, KB_NORM_SEARCH, whole);
+        /* Piecewise: split at code point boundaries as the decoder sees them. */
+        size_t i = 0;
+        while (i < n) {
+            unsigned char c = (unsigned char)in[i];
+            size_t len = 1;
+            if (c >= 0xC2 && c <= 0xDF && i + 1 < n && ((unsigned char)in[i + 1] & 0xC0) == 0x80) len = 2;
+            else if (c >= 0xE0 && c <= 0xEF && i + 2 < n && ((unsigned char)in[i + 1] & 0xC0) == 0x80 &&
+                     ((unsigned char)in[i + 2] & 0xC0) == 0x80) len = 3;
+            pw += kb_normalize_into(in + i, len, KB_NORM_SEARCH, piecewise + pw);
+            i += len;
+        }
+        ASSERT_INT_EQ(k, pw);
+        ASSERT(memcmp(whole, piecewise, k) == 0);
+    }
+}
