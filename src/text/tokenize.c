@@ -13,6 +13,7 @@
 ** Memory is constant: a token longer than TOKEN_SPAN_MAX bytes of original
 ** text is cut into pieces, so its normalized form always fits KB_TOKEN_MAX.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #define TOKEN_SPAN_MAX ((KB_TOKEN_MAX - 4) / 3)
 
 struct kb_tokenizer {
+    kb_norm_table nt;
     unsigned norm_flags;
     unsigned tok_flags;
     const unsigned char *s;
@@ -48,23 +50,25 @@ static int arabic_block_class(uint32_t u) {
     return KB_CC_OTHER;
 }
 
-int kb__char_class(uint32_t u) {
-    static signed char ascii[128];
-    static signed char arab[256];
-    static int ready;
-    if (!ready) {
-        /* Benign race: every thread computes identical tables. */
-        for (int c = 0; c < 128; c++) {
-            int k = KB_CC_OTHER;
-            if (c == ' ' || (c >= 9 && c <= 13)) k = KB_CC_SPACE;
-            else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) k = KB_CC_LATIN;
-            else if (c >= '0' && c <= '9') k = KB_CC_DIGIT;
-            else if (strchr("!\"'(),-./:;?[]{}`", c) && c) k = KB_CC_PUNCT;
-            ascii[c] = (signed char)k;
-        }
-        for (int i = 0; i < 256; i++) arab[i] = (signed char)arabic_block_class(0x0600 + (uint32_t)i);
-        ready = 1;
+static signed char g_ascii[128];
+static signed char g_arab[256];
+static pthread_once_t g_class_once = PTHREAD_ONCE_INIT;
+
+static void class_init(void) {
+    for (int c = 0; c < 128; c++) {
+        int k = KB_CC_OTHER;
+        if (c == ' ' || (c >= 9 && c <= 13)) k = KB_CC_SPACE;
+        else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) k = KB_CC_LATIN;
+        else if (c >= '0' && c <= '9') k = KB_CC_DIGIT;
+        else if (strchr("!\"'(),-./:;?[]{}`", c) && c) k = KB_CC_PUNCT;
+        g_ascii[c] = (signed char)k;
     }
+    for (int i = 0; i < 256; i++) g_arab[i] = (signed char)arabic_block_class(0x0600 + (uint32_t)i);
+}
+
+int kb__char_class(uint32_t u) {
+    pthread_once(&g_class_once, class_init);
+    const signed char *ascii = g_ascii, *arab = g_arab;
     if (u < 128) return ascii[u];
     if (u >= 0x0600 && u <= 0x06FF) return arab[u - 0x0600];
     if (kb__is_space(u)) return KB_CC_SPACE;
@@ -103,6 +107,8 @@ int kb_tokenizer_new(kb_tokenizer **out, unsigned norm_flags, unsigned tok_flags
     if (!t) return KB_ENOMEM;
     t->norm_flags = norm_flags;
     t->tok_flags = tok_flags;
+    kb__norm_table_build(&t->nt, norm_flags);
+    pthread_once(&g_class_once, class_init);
     return KB_OK;
 }
 
@@ -196,6 +202,59 @@ int kb_tokenizer_next(kb_tokenizer *t, kb_token *tok) {
         if (i >= n) {
             t->i = i;
             return 0;
+        }
+        /* Fast path: an Arabic word of two-byte letters (U+0600-U+06FF),
+        ** normalized while it is scanned. Anything unusual inside it (a
+        ** presentation form, a joiner) hands over to the general path. */
+        if (s[i] >= 0xD8 && s[i] <= 0xDB && i + 1 < n && (s[i + 1] & 0xC0) == 0x80 &&
+            g_arab[((s[i] - 0xD8) << 6) | (s[i + 1] & 0x3F)] == KB_CC_ARABIC) {
+            size_t j = i, w = 0;
+            while (j + 1 < n && j - i < TOKEN_SPAN_MAX - 1) {
+                unsigned c = s[j];
+                if (c < 0xD8 || c > 0xDB || (s[j + 1] & 0xC0) != 0x80) break;
+                unsigned idx = ((c - 0xD8) << 6) | (s[j + 1] & 0x3F);
+                int k = g_arab[idx];
+                if (k != KB_CC_ARABIC && k != KB_CC_MARK) break;
+                uint32_t e = t->nt.t[idx];
+                if (e == 0) {
+                    t->buf[w] = (char)c;
+                    t->buf[w + 1] = (char)s[j + 1];
+                    w += 2;
+                } else if (e > 1) {
+                    w += kb__utf8_encode(e - 2, t->buf + w);
+                }
+                j += 2;
+            }
+            int done = j >= n || j - i >= TOKEN_SPAN_MAX - 1;
+            if (!done) {
+                /* The word ends here unless the next character continues it. */
+                uint32_t v = peek(t, j, &len);
+                int c2 = kb__char_class(v);
+                done = c2 != KB_CC_ARABIC && c2 != KB_CC_MARK;
+            }
+            if (done) {
+                t->i = j;
+                if (w == 0) {
+                    i = j;
+                    continue;
+                }
+                t->buf[w] = 0;
+                tok->type = KB_TOK_WORD;
+                tok->start = i;
+                tok->end = j;
+                tok->norm = t->buf;
+                tok->norm_n = w;
+                if (t->tok_flags & KB_TOK_SEGMENT) {
+                    kb_segment(t->buf, w, &tok->seg);
+                } else {
+                    tok->seg.nproc = 0;
+                    tok->seg.stem_start = 0;
+                    tok->seg.stem_end = (uint16_t)w;
+                    tok->seg.has_enclitic = 0;
+                }
+                return 1;
+            }
+            /* else: fall through to the general path from i */
         }
         uint32_t u = peek(t, i, &len);
         int cc = kb__char_class(u);
