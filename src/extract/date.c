@@ -218,7 +218,7 @@ static int emit_date(char *out, int y, int m, int d) {
         if (!jalali_to_gregorian(y, m - 100, d, &y, &m, &d)) return 0;
     }
     if (!valid_ymd(y, m, d)) return 0;
-    snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
+    snprintf(out, 40, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
     return 1;
 }
 
@@ -267,9 +267,11 @@ static int iso_at(span t, size_t i, char *out) {
             } else if (n1 != 2) {
                 n1 = 0;
             }
-            if (n1 && oh <= 14 && om <= 59) snprintf(off, sizeof off, "%c%02d:%02d", (char)u, oh, om);
+            if (n1 && oh <= 14 && om <= 59)
+                snprintf(off, sizeof off, "%c%02u:%02u", (char)u, (unsigned)oh % 100u, (unsigned)om % 100u);
         }
-        snprintf(out + 10, 30, "T%02d:%02d:%02d%s", hh, mi, ss, off);
+        snprintf(out + 10, 30, "T%02u:%02u:%02u%s", (unsigned)hh % 100u, (unsigned)mi % 100u, (unsigned)ss % 100u,
+                 off);
     }
     return 1;
 }

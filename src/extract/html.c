@@ -551,34 +551,36 @@ static void script_text(ctx *c, const xmlNode *n) {
 
 /* --- the walk -------------------------------------------------------------- */
 
+/* Class and id names as weak evidence. Both are lowercased once into a
+** small buffer so each hint is one strstr. */
 static unsigned class_hints(const xmlNode *n) {
     const char *cl = attr(n, "class"), *id = attr(n, "id"), *ip = attr(n, "itemprop");
     unsigned f = 0;
-    static const char *bad[] = {"comment", "share", "social", "sidebar", "widget", "footer", "menu", "breadcrumb",
-                                "advert", "promo", "newsletter", "popular", "most-read", "mostread", "tags",
-                                "related", "recommend", "more-news", "morenews", "caption", "banner", "cookie",
-                                "subscribe", "author-box", "navbar"};
-    static const char *good[] = {"article", "content", "story", "body", "entry", "post", "text", "detail", "news"};
-    for (int w = 0; w < 2; w++) {
-        const char *z = w ? id : cl;
-        if (!z || !*z) continue;
-        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-            if (ascii_icontains(z, bad[i])) {
+    if ((cl && *cl) || (id && *id)) {
+        char low[256];
+        size_t w = 0;
+        for (int k = 0; k < 2; k++) {
+            const char *z = k ? id : cl;
+            for (; z && *z && w < sizeof low - 3; z++) low[w++] = (char)((*z >= 'A' && *z <= 'Z') ? *z + 32 : *z);
+            low[w++] = ' '; /* at most sizeof low - 1 after both names */
+        }
+        low[w] = 0;
+        static const char *bad[] = {"comment", "share", "social", "sidebar", "widget", "footer", "menu",
+                                    "breadcrumb", "advert", "promo", "newsletter", "popular", "most-read",
+                                    "mostread", "tags", "related", "recommend", "more-news", "morenews",
+                                    "caption", "banner", "cookie", "subscribe", "author-box", "navbar"};
+        static const char *good[] = {"article", "content", "story", "body", "entry", "post", "text", "detail",
+                                     "news"};
+        for (size_t i = 0; i < sizeof bad / sizeof *bad && !f; i++)
+            if (strstr(low, bad[i])) {
                 f |= F_HINT_BAD;
-                if (i < 8 || !strcmp(bad[i], "related") || !strcmp(bad[i], "recommend")) {
-                    if (!strcmp(bad[i], "breadcrumb")) f |= F_BREADCRUMB;
-                }
+                if (!strcmp(bad[i], "breadcrumb")) f |= F_BREADCRUMB;
                 if (!strcmp(bad[i], "related") || !strcmp(bad[i], "recommend") || !strcmp(bad[i], "more-news") ||
                     !strcmp(bad[i], "morenews"))
                     f |= F_HINT_RELATED;
-                break;
             }
-        if (!(f & F_HINT_BAD))
-            for (size_t i = 0; i < sizeof good / sizeof *good; i++)
-                if (ascii_icontains(z, good[i])) {
-                    f |= F_HINT_GOOD;
-                    break;
-                }
+        for (size_t i = 0; i < sizeof good / sizeof *good && !f; i++)
+            if (strstr(low, good[i])) f |= F_HINT_GOOD;
     }
     if (ip && (ascii_ieq(ip, "articleBody") || ascii_ieq(ip, "text"))) f = (f & ~F_HINT_BAD) | F_HINT_GOOD;
     if (ip && ascii_ieq(ip, "breadcrumb")) f |= F_BREADCRUMB;
@@ -723,7 +725,8 @@ static void leave(ctx *c, xmlNode *n) {
         switch (e->capture) {
         case CAP_TITLE: m->doc_title = s; break;
         case CAP_H1:
-            if (!(e->flags & F_CHROME) || m->nh1 == 0) {
+            /* nested <h1>s each asked for a capture: keep the array bound */
+            if (m->nh1 < MAX_H1 && (!(e->flags & F_CHROME) || m->nh1 == 0)) {
                 m->h1_block[m->nh1] = (int)c->nblocks - 1;
                 m->h1[m->nh1++] = s;
             }
@@ -772,10 +775,40 @@ enum { PK_NONE, PK_BOILER, PK_RELATED, PK_BYLINE, PK_STOP };
 /* The kind of a phrase from either lexicon. The flat-page lexicon's kinds
 ** map onto ours; its section names and breadcrumb roots are not about HTML
 ** blocks and are ignored. */
+static const kb_lex *g_own, *g_flat;
+
+/* The first words of all phrases, as hashes in an open-addressing set: most
+** words start no phrase, and one probe here saves ten lexicon lookups. */
+#define FW_SLOTS 4096
+static unsigned long long g_first[FW_SLOTS];
+static pthread_once_t g_phrase_once = PTHREAD_ONCE_INIT;
+
+static void phrases_init(void) {
+    g_own = kb__lex_get("html-boilerplate.tsv", KB_NORM_SEARCH);
+    g_flat = kb__lex_get("boilerplate.tsv", KB_NORM_SEARCH);
+    const kb_lex *lx[2] = {g_own, g_flat};
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < kb__lex_size(lx[l]); i++) {
+            size_t kn;
+            const char *k = kb__lex_key(lx[l], i, &kn);
+            const char *sp = memchr(k, ' ', kn);
+            unsigned long long h = kb__hash(k, sp ? (size_t)(sp - k) : kn) | 1;
+            size_t slot = (size_t)h & (FW_SLOTS - 1), tries = 0;
+            while (g_first[slot] && g_first[slot] != h && ++tries < FW_SLOTS) slot = (slot + 1) & (FW_SLOTS - 1);
+            if (tries < FW_SLOTS) g_first[slot] = h;
+        }
+}
+
+static int starts_phrase(const char *w, size_t n) {
+    unsigned long long h = kb__hash(w, n) | 1;
+    for (size_t slot = (size_t)h & (FW_SLOTS - 1), tries = 0; g_first[slot] && tries < FW_SLOTS;
+         slot = (slot + 1) & (FW_SLOTS - 1), tries++)
+        if (g_first[slot] == h) return 1;
+    return 0;
+}
+
 static int lex_kind(const char *key, size_t kn) {
-    static const kb_lex *own, *flat;
-    if (!own) own = kb__lex_get("html-boilerplate.tsv", KB_NORM_SEARCH);
-    if (!flat) flat = kb__lex_get("boilerplate.tsv", KB_NORM_SEARCH);
+    const kb_lex *own = g_own, *flat = g_flat;
     size_t vn;
     const char *v = kb__lex_find(own, key, kn, &vn);
     if (v) {
@@ -826,6 +859,7 @@ static int lookup_at(const char *norm, const size_t *ws, const size_t *we, int n
     char key[PH_BYTES + 8];
     int found = PK_NONE;
     size_t kn = 0;
+    if (!starts_phrase(norm + ws[st], we[st] - ws[st])) return PK_NONE;
     for (int k = 1; k <= 5 && st + k <= nw; k++) {
         int j = st + k - 1;
         size_t l = we[j] - ws[j];
@@ -1436,6 +1470,7 @@ static void xml_init(void) { xmlInitParser(); }
 
 int kb__extract_html(const char *p, size_t n, const kb_extract_opts *o, kb_xart *x) {
     pthread_once(&g_xml_once, xml_init);
+    pthread_once(&g_phrase_once, phrases_init);
     kb_html_input in;
     int rc = kb__html_prepare(p, n, o, &in);
     if (rc) {
