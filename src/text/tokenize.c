@@ -265,10 +265,15 @@ int kb_tokenizer_next(kb_tokenizer *t, kb_token *tok) {
         size_t start = i, end = i + len;
         int type;
         size_t k;
-        if (cc == KB_CC_LATIN && (k = url_len(s + i, n - i))) {
+        /* URLs and e-mails are looked for only within the token length cap:
+        ** this bounds the work per token (a megabyte of letters without a
+        ** space stays linear) and the size of `norm`. */
+        size_t lim = n - i < TOKEN_SPAN_MAX ? n - i : TOKEN_SPAN_MAX;
+        while (lim < n - i && lim > 0 && (s[i + lim] & 0xC0) == 0x80) lim--;
+        if (cc == KB_CC_LATIN && (k = url_len(s + i, lim))) {
             type = KB_TOK_URL;
             end = i + k;
-        } else if ((cc == KB_CC_LATIN || cc == KB_CC_DIGIT) && u < 0x80 && (k = email_len(s + i, n - i))) {
+        } else if ((cc == KB_CC_LATIN || cc == KB_CC_DIGIT) && u < 0x80 && (k = email_len(s + i, lim))) {
             type = KB_TOK_EMAIL;
             end = i + k;
         } else if (cc == KB_CC_ARABIC || cc == KB_CC_MARK) {

@@ -161,3 +161,31 @@ TEST(lang_detection_tells_arabic_persian_urdu_latin) {
     kb_lang_detect(mix, strlen(mix), &li);
     ASSERT_STR_EQ(li.code, "ar");
 }
+
+TEST(long_urls_and_letter_runs_stay_bounded_and_linear) {
+    /* A URL far longer than the token cap, then a megabyte of ASCII letters:
+    ** pieces within KB_TOKEN_MAX, covering the input, in linear time. */
+    size_t n = 1 << 20;
+    char *z = malloc(n + 1);
+    memcpy(z, "https://example.org/", 20);
+    memset(z + 20, 'a', 5000);
+    z[5020] = ' ';
+    memset(z + 5021, 'b', n - 5021);
+    z[n] = 0;
+    kb_tokenizer *t;
+    ASSERT_INT_EQ(kb_tokenizer_new(&t, KB_NORM_SEARCH, 0), KB_OK);
+    kb_tokenizer_reset(t, z, n);
+    kb_token tok;
+    size_t last = 0, count = 0;
+    int ok = 1;
+    while (kb_tokenizer_next(t, &tok)) {
+        if (tok.norm_n > KB_TOKEN_MAX || tok.start < last) ok = 0;
+        last = tok.end;
+        count++;
+    }
+    kb_tokenizer_free(t);
+    free(z);
+    ASSERT(ok);
+    ASSERT_INT_EQ(last, n);
+    ASSERT(count > 1000);
+}

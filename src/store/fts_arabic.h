@@ -1,0 +1,34 @@
+/*
+** The FTS5 tokenizer "arabic": khabar's analyser (normalization, tokens with
+** byte offsets, light stemming) plugged into SQLite's full-text index, so that
+** the archive indexes and queries Arabic text the same way, and highlight()
+** and snippet() mark the words of the original text. See
+** docs/internals/store.md, "The FTS5 tokenizer".
+**
+** Private to src/store/ (the archive registers it on every connection it
+** opens) and to src/store/ext/fts_arabic_ext.c, the loadable extension.
+*/
+#ifndef KB_STORE_FTS_ARABIC_H
+#define KB_STORE_FTS_ARABIC_H
+
+#ifdef KB_FTS_EXTENSION
+#include <sqlite3ext.h>
+#else
+#include <sqlite3.h>
+#endif
+
+/* The name the tokenizer is registered under: tokenize = 'arabic'. */
+#define KB_FTS_TOKENIZER_NAME "arabic"
+
+/*
+** Register the tokenizer on db (needs SQLite built with FTS5). Returns KB_OK,
+** KB_EINVAL when db is NULL, or KB_EDB when db has no FTS5 or the
+** registration fails (the reason is then in sqlite3_errmsg(db) when SQLite
+** set one). Registering again replaces the earlier registration.
+*/
+int kb__fts_arabic_register(sqlite3 *db);
+
+/* The same on an fts5_api already obtained by the caller; KB_OK or KB_EDB. */
+int kb__fts_arabic_register_api(fts5_api *api);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+** The FTS5 tokenizer "arabic" (src/store/fts_arabic.c) in a real in-memory
+** SQLite table: clitics and affixes meet at the stem, spelling variants fold,
+** phrases and prefixes work, '=' searches a word as written, highlight()
+** marks the original bytes (diacritics included), and bad arguments are
+** refused. The sentences are made up for the test.
+*/
+#include <sqlite3.h>
+
+#include "kbtest.h"
+#include "khabar.h"
+#include "store/fts_arabic.h"
+
+static sqlite3 *open_db(const char *args) {
+    sqlite3 *db = NULL;
+    char sql[256];
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK) return NULL;
+    if (kb__fts_arabic_register(db) != KB_OK) goto fail;
+    snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize = '%s')", args);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) goto fail;
+    return db;
+fail:
+    sqlite3_close(db);
+    return NULL;
+}
+
+static int add(sqlite3 *db, long long id, const char *title, const char *body) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)", -1, &st, NULL))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The rowids matching q in rowid order, as "1,3", "" for none, "error" when
+** the query is refused. */
+static const char *hits(sqlite3 *db, const char *q) {
+    static char out[256];
+    sqlite3_stmt *st;
+    out[0] = 0;
+    if (sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid", -1, &st, NULL))
+        return "error";
+    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t k = strlen(out);
+        snprintf(out + k, sizeof out - k, "%s%lld", k ? "," : "", sqlite3_column_int64(st, 0));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? out : "error";
+}
+
+/* The first row's highlight() of column col for query q. */
+static const char *marked(sqlite3 *db, const char *q, int col) {
+    static char out[1024];
+    sqlite3_stmt *st;
+    strcpy(out, "(none)");
+    if (sqlite3_prepare_v2(db, "SELECT highlight(t, ?, '[', ']') FROM t WHERE t MATCH ? ORDER BY rowid",
+                           -1, &st, NULL))
+        return "error";
+    sqlite3_bind_int(st, 1, col);
+    sqlite3_bind_text(st, 2, q, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* Three small made-up articles. */
+static sqlite3 *news(const char *args) {
+    sqlite3 *db = open_db(args);
+    if (!db) return NULL;
+    if (add(db, 1, "افتتاح المكتبة", "قرأَ الطالبُ الكِتَابَ في المكتبةِ، ثم ذهب إلى المدرسة الجديدة.") ||
+        add(db, 2, "خبر", "والكتاب الذي نشرته الوزارة يتحدث عن المسؤولين في البلدية، ويقرأ الناس كتابهم السنوي.") ||
+        add(db, 3, "تعليم", "وصل المعلمون بالمدرسة صباحا، وقال أحمد إن مدرسة القرية تحتاج 1200 كتاب.") ||
+        add(db, 4, "Sport", "فاز الفريق في مباراة BBC ٢٠٢٣ على ملعب المستشفى.")) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+TEST(register_and_create) {
+    sqlite3 *db = open_db("arabic");
+    ASSERT(db != NULL);
+    ASSERT_INT_EQ(kb__fts_arabic_register(NULL), KB_EINVAL);
+    sqlite3_close(db);
+}
+
+TEST(unknown_argument_is_refused) {
+    sqlite3 *db = open_db("arabic frobnicate");
+    ASSERT(db == NULL);
+    db = open_db("arabic nostem nosurface");
+    ASSERT(db != NULL);
+    sqlite3_close(db);
+}
+
+TEST(clitics_meet_at_the_stem) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "كتاب"), "1,2,3");
+    ASSERT_STR_EQ(hits(db, "والكتاب"), "1,2,3");
+    ASSERT_STR_EQ(hits(db, "بالمدرسة"), "1,3");
+    ASSERT_STR_EQ(hits(db, "مدرسة"), "1,3");
+    ASSERT_STR_EQ(hits(db, "المدارس"), ""); /* a broken plural is another word */
+    sqlite3_close(db);
+}
+
+TEST(spelling_variants_fold) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "المسؤول"), "2"); /* ؤ and a plural */
+    ASSERT_STR_EQ(hits(db, "احمد"), "3");    /* bare alef */
+    ASSERT_STR_EQ(hits(db, "الى"), "1");     /* إلى */
+    ASSERT_STR_EQ(hits(db, "المستشفي"), "4");/* alef maqsura */
+    ASSERT_STR_EQ(hits(db, "الكِتـاب"), "1,2,3"); /* diacritics and tatweel in the query */
+    ASSERT_STR_EQ(hits(db, "2023"), "4");    /* Arabic-Indic digits */
+    ASSERT_STR_EQ(hits(db, "bbc"), "4");     /* Latin lowercased */
+    ASSERT_STR_EQ(hits(db, "sport"), "4");
+    sqlite3_close(db);
+}
+
+TEST(phrases) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "\"المدرسة الجديدة\""), "1");
+    ASSERT_STR_EQ(hits(db, "\"مدرسة جديدة\""), "1");
+    ASSERT_STR_EQ(hits(db, "\"الجديدة المدرسة\""), "");
+    ASSERT_STR_EQ(hits(db, "\"ذهب إلى المدرسة\""), "1"); /* a stopword inside */
+    ASSERT_STR_EQ(hits(db, "\"ذهب المدرسة\""), "");
+    ASSERT_STR_EQ(hits(db, "\"الكتاب في المكتبة\""), "1"); /* across a comma-free run */
+    ASSERT_STR_EQ(hits(db, "NEAR(مسؤول بلدية, 3)"), "2");
+    sqlite3_close(db);
+}
+
+TEST(prefixes_use_the_written_form) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "كتا*"), "1,2,3");
+    ASSERT_STR_EQ(hits(db, "الكتا*"), "1");   /* only the word written with ال */
+    ASSERT_STR_EQ(hits(db, "والكت*"), "2");
+    ASSERT_STR_EQ(hits(db, "كتابه*"), "2");   /* beyond the stem: كتابهم */
+    ASSERT_STR_EQ(hits(db, "\"المدرسة الجد\"*"), "1");
+    ASSERT_STR_EQ(hits(db, "مدر*"), "1,3");
+    sqlite3_close(db);
+}
+
+TEST(equals_searches_the_word_as_written) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "\"=والكتاب\""), "2");
+    ASSERT_STR_EQ(hits(db, "\"=بالمدرسة\""), "3");
+    ASSERT_STR_EQ(hits(db, "\"=المسئولين\""), ""); /* ئ is not ؤ */
+    ASSERT_STR_EQ(hits(db, "\"=الكِتاب\""), "1"); /* still folded */
+    sqlite3_close(db);
+}
+
+TEST(highlight_marks_the_original_bytes) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(marked(db, "كتاب", 1), "قرأَ الطالبُ [الكِتَابَ] في المكتبةِ، ثم ذهب إلى المدرسة الجديدة.");
+    ASSERT_STR_EQ(marked(db, "مكتبه", 1), "قرأَ الطالبُ الكِتَابَ في [المكتبةِ]، ثم ذهب إلى المدرسة الجديدة.");
+    ASSERT_STR_EQ(marked(db, "مكتبه", 0), "افتتاح [المكتبة]");
+    ASSERT_STR_EQ(marked(db, "\"المدرسة الجديدة\"", 1),
+                  "قرأَ الطالبُ الكِتَابَ في المكتبةِ، ثم ذهب إلى [المدرسة الجديدة].");
+    ASSERT_STR_EQ(marked(db, "طال*", 1), "قرأَ [الطالبُ] الكِتَابَ في المكتبةِ، ثم ذهب إلى المدرسة الجديدة.");
+    ASSERT_STR_EQ(marked(db, "٢٠٢٣", 1), "فاز الفريق في مباراة BBC [٢٠٢٣] على ملعب المستشفى.");
+    sqlite3_close(db);
+}
+
+TEST(snippet_cuts_at_original_words) {
+    sqlite3 *db = news("arabic");
+    sqlite3_stmt *st;
+    ASSERT(db != NULL);
+    ASSERT_INT_EQ(sqlite3_prepare_v2(db, "SELECT snippet(t, 1, '<', '>', '…', 3) FROM t WHERE t MATCH 'مسؤول'",
+                                     -1, &st, NULL), SQLITE_OK);
+    ASSERT_INT_EQ(sqlite3_step(st), SQLITE_ROW);
+    ASSERT_STR_EQ((const char *)sqlite3_column_text(st, 0), "…عن <المسؤولين> في…");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+TEST(glued_prepositions_and_nisba_meet_the_plain_word) {
+    sqlite3 *db = open_db("arabic");
+    ASSERT(db != NULL);
+    ASSERT_INT_EQ(add(db, 1, "", "أشاد المدير بعمله في الشؤون الدينية."), 0);
+    ASSERT_INT_EQ(add(db, 2, "", "زار الوفد لبنان وبلاد الشام."), 0);
+    ASSERT_INT_EQ(add(db, 3, "", "تحدث عن العمل ورجال الدين."), 0);
+    ASSERT_STR_EQ(hits(db, "عمل"), "1,3");
+    ASSERT_STR_EQ(hits(db, "بعمله"), "1,3");
+    ASSERT_STR_EQ(hits(db, "الدين"), "1,3");
+    ASSERT_STR_EQ(hits(db, "ديني"), "1,3");
+    ASSERT_STR_EQ(hits(db, "بنان"), "");   /* لبنان keeps its ل */
+    ASSERT_STR_EQ(hits(db, "لاد"), "");    /* and بلاد its ب */
+    ASSERT_STR_EQ(hits(db, "\"بعمله في الشؤون\""), "1");
+    ASSERT_STR_EQ(marked(db, "عمل", 1), "أشاد المدير [بعمله] في الشؤون الدينية.");
+    sqlite3_close(db);
+    db = open_db("arabic noexpand");
+    ASSERT(db != NULL);
+    ASSERT_INT_EQ(add(db, 1, "", "أشاد المدير بعمله في الشؤون الدينية."), 0);
+    ASSERT_STR_EQ(hits(db, "عمل"), "");
+    ASSERT_STR_EQ(hits(db, "الدين"), "");
+    sqlite3_close(db);
+}
+
+TEST(nostem_searches_written_forms) {
+    sqlite3 *db = news("arabic nostem");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "كتاب"), "3");
+    ASSERT_STR_EQ(hits(db, "والكتاب"), "2");
+    ASSERT_STR_EQ(hits(db, "المسوولين"), "2"); /* folding still applies */
+    sqlite3_close(db);
+}
+
+TEST(nosurface_keeps_stems_only) {
+    sqlite3 *db = news("arabic nosurface");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "والكتاب"), "1,2,3");
+    ASSERT_STR_EQ(hits(db, "كتا*"), "1,2,3");
+    ASSERT_STR_EQ(hits(db, "الكتا*"), "");
+    sqlite3_close(db);
+}
+
+TEST(hostile_queries_fail_cleanly) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_STR_EQ(hits(db, "\"،،،\""), "");
+    ASSERT_STR_EQ(hits(db, "كتاب AND \"؟\""), "");
+    ASSERT_STR_EQ(hits(db, "\"\xff\xfe\""), "");
+    ASSERT_STR_EQ(hits(db, "(كتاب"), "error");
+    sqlite3_close(db);
+}
+
+TEST(updates_and_deletes_keep_the_index_consistent) {
+    sqlite3 *db = news("arabic");
+    ASSERT(db != NULL);
+    ASSERT_INT_EQ(sqlite3_exec(db, "DELETE FROM t WHERE rowid = 2", NULL, NULL, NULL), SQLITE_OK);
+    ASSERT_STR_EQ(hits(db, "كتاب"), "1,3");
+    ASSERT_INT_EQ(sqlite3_exec(db, "UPDATE t SET body = 'لا شيء هنا' WHERE rowid = 3", NULL, NULL, NULL),
+                  SQLITE_OK);
+    ASSERT_STR_EQ(hits(db, "كتاب"), "1");
+    ASSERT_INT_EQ(sqlite3_exec(db, "INSERT INTO t(t) VALUES ('integrity-check')", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
