@@ -30,6 +30,9 @@ static const char *ingest_help =
     "  --batch N        articles per transaction (default 500)\n"
     "  --fast           do not wait for the disk after each batch (an OS crash\n"
     "                   may lose the last batches; a killed process loses nothing)\n"
+    "  --no-analyze     store the articles without entities, quotes and amounts\n"
+    "                   (faster; 'khabar quotes' and 'khabar entities' then see\n"
+    "                   nothing of them)\n"
     "  --quiet          no progress line\n"
     "\n"
     "exit status: 0 all inputs stored, 1 some inputs failed (reported and skipped),\n"
@@ -74,7 +77,7 @@ int cmd_ingest(int argc, char **argv) {
     const char *db = "khabar.db";
     kb_reader_opts ro = {0};
     unsigned batch = 500, flags = 0;
-    int quiet = 0, ninputs = 0;
+    int quiet = 0, ninputs = 0, analyze = 1;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     if (!inputs) return KB_EXIT_FATAL;
     for (int i = 1; i < argc; i++) {
@@ -84,6 +87,7 @@ int cmd_ingest(int argc, char **argv) {
             free(inputs);
             return KB_EXIT_OK;
         } else if (!strcmp(a, "--quiet")) quiet = 1;
+        else if (!strcmp(a, "--no-analyze")) analyze = 0;
         else if (!strcmp(a, "--fast")) flags |= KB_ARCHIVE_NOSYNC;
         else if ((!strcmp(a, "--db") || !strcmp(a, "--format") || !strcmp(a, "--batch")) && i + 1 < argc) {
             const char *v = argv[++i];
@@ -160,6 +164,12 @@ int cmd_ingest(int argc, char **argv) {
                 cli_error(d.name, "%s", msg);
                 c.failed++;
                 status = KB_EXIT_PARTIAL;
+            } else if (analyze && (rc = kb_analyze(a))) {
+                if (tty) fputs("\r\033[K", stderr);
+                cli_error(d.name, "analysis failed: %s", kb_strerror(rc));
+                c.failed++;
+                status = KB_EXIT_PARTIAL;
+                kb_article_free(a);
             } else {
                 int stored;
                 rc = kb_archive_put(ar, a, &stored);

@@ -31,4 +31,10 @@ say "khabar search 'مدارس OR تطعيم' (والمدرسة، التطعيم
 say "khabar search '\"موجة حر\"' --format csv"
 "$KHABAR" search --db "$DB" '"موجة حر"' --format csv
 
+say "khabar quotes: who said what (from the pages above)"
+"$KHABAR" quotes --db "$DB" || true
+
+say "khabar entities --top 8"
+"$KHABAR" entities --db "$DB" --top 8
+
 say "done: try '$KHABAR search --db $DB QUERY' or '$KHABAR --help'"
