@@ -27,6 +27,7 @@ int cmd_search(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_train_ner(int argc, char **argv);
 int cmd_quotes(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
 

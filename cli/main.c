@@ -22,6 +22,7 @@ static const struct {
     {"quotes", cmd_quotes, "who said what: statements by speaker and topic"},
     {"entities", cmd_entities, "the most mentioned people, places, organisations"},
     {"stats", cmd_stats, "articles, sources and dates in the archive"},
+    {"train-ner", cmd_train_ner, "train the named-entity tagger on an ANERcorp-style corpus"},
     {"text", cmd_text, "look inside the Arabic analyser: normalize, tokenize, segment, stem, lang"},
 };
 

@@ -584,6 +584,58 @@ int kb_archive_entities(kb_archive *ar, const char *type, long top,
                         void *ctx);
 
 
+/* ------------------------------------------------------------------------ */
+/* 11. Training                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Entity-level scores of one type ("PER", "LOC", "ORG", "MISC") or of all
+** ("ALL"): a found entity is correct when its span and type are exact. */
+typedef struct kb_ner_score {
+    const char *type;
+    size_t gold, found, correct;
+    double precision, recall, f1;
+} kb_ner_score;
+
+typedef struct kb_ner_report {
+    kb_ner_score score[5]; /* PER, LOC, ORG, MISC, ALL on the held-out part */
+    size_t train_tokens, train_sentences, test_tokens, test_sentences;
+} kb_ner_report;
+
+/* Progress of a long job: stage ("epoch", "evaluate"), step of steps, and a
+** stage-specific value (for "epoch": tagging accuracy on the training part). */
+typedef void (*kb_progress_fn)(void *ctx, const char *stage, int step, int steps, double value);
+
+typedef struct kb_ner_train_opts {
+    int epochs;        /* passes over the training part; 0 = 12 */
+    double holdout;    /* fraction of the corpus, taken from its end, kept
+                          for evaluation only: 0 (train on all) to 0.9 */
+    double dropout;    /* chance of hiding a word's own identity from a
+                          training step (helps with names never seen);
+                          0 = none */
+    kb_progress_fn progress; /* NULL: no progress reports */
+    void *progress_ctx;
+} kb_ner_train_opts;
+
+/*
+** Train the named-entity tagger (the averaged perceptron kb_analyze() uses,
+** docs/internals/analyze.md "Entities") on corpus_path: one "token TAG" per
+** line, tags B-/I- PERS (or PER), LOC, ORG, MISC and O, as in ANERcorp.
+** Writes the model to model_out (data/models/ner.bin is the one built into
+** the library; rebuild to embed a new one) unless model_out is NULL.
+** opts may be NULL (12 epochs, 20% held out). When report is not NULL it
+** receives the scores on the held-out part. Returns KB_OK, KB_EINVAL,
+** KB_EIO (cannot read the corpus or write the model), KB_EEMPTY or KB_ENOMEM.
+*/
+int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_train_opts *opts,
+                 kb_ner_report *report);
+
+/*
+** Score the model built into the library on the last `holdout` fraction
+** (0 < holdout <= 1) of corpus_path. Returns KB_OK, KB_EINVAL, KB_EIO,
+** KB_EEMPTY, KB_ENOMEM, or KB_ENOTFOUND when the library has no model.
+*/
+int kb_ner_evaluate(const char *corpus_path, double holdout, kb_ner_report *report);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,120 @@
+/*
+** The named-entity tagger and gazetteers shared by entities.c (analysis of
+** articles), ner_train.c (training and evaluation) and bench/bench_ner.c.
+**
+** A sentence is a sequence of search-normalized words (KB_NORM_SEARCH). The
+** tagger is a first-order averaged perceptron over BIO tags with hashed
+** features (the word, its clitic-stripped form, affixes, shape, gazetteer
+** classes of the word and its neighbours) and exact Viterbi decoding; the
+** gazetteers (data/gaz-places.tsv, gaz-orgs.tsv, titles.tsv,
+** first-names.tsv, ner-triggers.tsv) give both tagger features and matches
+** of their own.
+*/
+#ifndef KB_ANALYZE_NER_H
+#define KB_ANALYZE_NER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Tags: 0 = O, then B-/I- pairs for each type, in kb__ner_types order. */
+#define KB_NER_NTYPES 4
+#define KB_NER_NTAGS (1 + 2 * KB_NER_NTYPES)
+extern const char *const kb__ner_types[KB_NER_NTYPES]; /* "PER" "LOC" "ORG" "MISC" */
+#define KB_NER_TYPE(tag) (((tag) - 1) / 2)      /* tag > 0 */
+#define KB_NER_IS_B(tag) ((tag) > 0 && ((tag) & 1))
+#define KB_NER_B(type) (1 + 2 * (type))
+
+/* Gazetteer classes (bits) of one word or token sequence. */
+enum {
+    KB_GZ_LOC = 1 << 0,     /* a place name (gaz-places.tsv) */
+    KB_GZ_ORG = 1 << 1,     /* an organisation name (gaz-orgs.tsv) */
+    KB_GZ_GIVEN = 1 << 2,   /* a given name (first-names.tsv) */
+    KB_GZ_FAMILY = 1 << 3,  /* a public figure's family name (first-names.tsv) */
+    KB_GZ_TITLE = 1 << 4,   /* a title or honorific (titles.tsv) */
+    KB_GZ_TRIGGER = 1 << 5, /* opens an organisation's name (ner-triggers.tsv) */
+    KB_GZ_NISBA = 1 << 6,   /* a nisba adjective of a place ("ليبي") */
+    KB_GZ_COUNTRY = 1 << 7  /* a place that is a country */
+};
+
+/* Longest sentence the tagger takes at once; longer ones are cut. */
+#define KB_NER_MAXLEN 256
+/* Longest gazetteer entry, in words. */
+#define KB_NER_GAZ_MAXWORDS 6
+
+/* One word of a sentence. The caller fills w/n; kb__ner_prepare() the rest. */
+typedef struct kb_ner_tok {
+    const char *w; /* search-normalized word (not NUL-terminated) */
+    size_t n;
+    uint64_t h_w, h_s;         /* hash of the word, of its clitic-stripped form */
+    uint64_t h_pre[3], h_suf[3]; /* 1-3 letter prefixes/suffixes of the stripped form */
+    unsigned shape;            /* word shape class (see ner.c) */
+    unsigned gz;               /* KB_GZ_* bits of the (clitic-stripped) word */
+    unsigned span;             /* multi-word gazetteer span: 0, or class<<1 | inside */
+} kb_ner_tok;
+
+/* A gazetteer match over words [i, j) of a sentence. */
+typedef struct kb_gaz_match {
+    size_t i, j;
+    unsigned cls;          /* KB_GZ_LOC, KB_GZ_ORG or KB_GZ_TITLE (+ KB_GZ_COUNTRY) */
+    const char *canonical; /* display form of the name (static, NUL-terminated) */
+    unsigned strip;        /* proclitic letters in front of word i (0..2); 0xFF: "لل" */
+} kb_gaz_match;
+
+/* Load the gazetteers once (thread-safe). Returns 0, or -1 when memory ran out
+** (the gazetteers are then empty, and lookups find nothing). */
+int kb__ner_gaz_init(void);
+
+/* Fill the hashes, shape and gazetteer fields of toks[0..n). */
+void kb__ner_prepare(kb_ner_tok *toks, size_t n);
+
+/* Longest gazetteer matches of a sentence, left to right, not overlapping;
+** at most max are written. Returns the number written. */
+size_t kb__ner_gaz_scan(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, size_t max);
+
+/* Class bits (and the place, for a nisba) of one search-normalized word
+** after clitic stripping, with ال also removed for nisba lookups. *place
+** may be NULL. */
+unsigned kb__ner_word_class(const char *w, size_t n, const char **place);
+
+/* Proclitic letters (و ف ب ك ل) in front of w that leave a stem the
+** gazetteers know, or 0. Used to cut "وليبيا" to "ليبيا" in reported text. */
+unsigned kb__ner_clitic_len(const char *w, size_t n);
+
+/* --- the model ----------------------------------------------------------- */
+
+/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features. */
+#define KB_NER_MAXFEAT 56
+#define KB_NER_ROWS_LOG2 18
+
+/* Feature row indices of toks[i] (after kb__ner_prepare); returns the count. */
+size_t kb__ner_features(const kb_ner_tok *toks, size_t n, size_t i, uint32_t rows_mask,
+                        uint32_t *rows);
+
+typedef struct kb_ner_model {
+    uint32_t rows_log2;
+    float scale;               /* weight = q * scale */
+    float trans[(KB_NER_NTAGS + 1) * KB_NER_NTAGS]; /* [prev (NTAGS = start)][tag] */
+    const int16_t *w;          /* [row][tag], quantized */
+    int16_t *own;              /* w when the model owns it */
+} kb_ner_model;
+
+/* The model embedded from data/models/ner.bin, loaded once (thread-safe);
+** NULL when it is missing or malformed (entities then come from the
+** gazetteers and rules only). */
+const kb_ner_model *kb__ner_model(void);
+
+/* Parse a model file image. Returns 0 or -1 (malformed or no memory). */
+int kb__ner_model_parse(kb_ner_model *m, const unsigned char *p, size_t n);
+void kb__ner_model_free(kb_ner_model *m);
+
+/* Tag toks[0..n) (prepared) into tags[0..n). n <= KB_NER_MAXLEN. */
+void kb__ner_tag(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, int *tags);
+
+/* Viterbi over emission scores em[n][NTAGS] and transitions trans, with
+** I-X allowed only after B-X or I-X. Shared with training. */
+void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags);
+
+/* Magic of the model file format (see ner.c). */
+#define KB_NER_MAGIC "KBNER01\n"
+
+#endif

@@ -1,0 +1,430 @@
+/*
+** Training and evaluation of the named-entity tagger (khabar.h, section 11):
+** kb_ner_train() learns data/models/ner.bin from a corpus in ANERcorp's
+** format, kb_ner_evaluate() scores the embedded model.
+**
+** Corpus: one "token TAG" per line, tags B-/I- PERS, LOC, ORG, MISC and O
+** (PERS is reported as PER). It has no sentence breaks, so a sentence ends
+** after ".", "!", "?" or "؟", or after KB_NER_MAXLEN - 1 tokens. The last
+** `holdout` fraction of the tokens (cut at a sentence end) is kept for
+** evaluation only and never seen in training.
+**
+** Learning is the structured perceptron (Collins 2002) with weight
+** averaging: decode a sentence with Viterbi under the current weights, and
+** where the best path differs from the gold one, add the gold path's
+** features and subtract the predicted path's. Averages use the usual
+** timestamp trick (keep w and the sum of c * update; average = w - u / c),
+** so an update costs the same as without averaging. Features are computed
+** once per token by ner.c's kb__ner_features, the same code analysis uses.
+** The averaged weights are quantized to int16 for the model file, and the
+** evaluation reads them back exactly as analysis will.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyze/ner.h"
+#include "core/buf.h"
+#include "khabar.h"
+
+enum { T = KB_NER_NTAGS };
+
+typedef struct corpus {
+    char *text;        /* normalized words, NUL-separated */
+    size_t *woff;      /* offset of each word in text */
+    size_t *wlen;
+    int *gold;         /* gold tag of each word */
+    size_t nw;
+    size_t *sent;      /* first word of each sentence; sent[ns] = nw */
+    size_t ns;
+} corpus;
+
+static void corpus_free(corpus *c) {
+    free(c->text);
+    free(c->woff);
+    free(c->wlen);
+    free(c->gold);
+    free(c->sent);
+    memset(c, 0, sizeof *c);
+}
+
+static int tag_of(const char *t, size_t n) {
+    if (n < 3 || (t[0] != 'B' && t[0] != 'I') || t[1] != '-') return 0;
+    static const char *names[KB_NER_NTYPES] = {"PERS", "LOC", "ORG", "MISC"};
+    for (int k = 0; k < KB_NER_NTYPES; k++)
+        if (n - 2 == strlen(names[k]) && !memcmp(t + 2, names[k], n - 2))
+            return KB_NER_B(k) + (t[0] == 'I');
+    if (n - 2 == 3 && !memcmp(t + 2, "PER", 3)) return KB_NER_B(0) + (t[0] == 'I');
+    return 0;
+}
+
+static int ends_sentence(const char *w, size_t n) {
+    return (n == 1 && (w[0] == '.' || w[0] == '!' || w[0] == '?')) ||
+           (n == 2 && !memcmp(w, "\xD8\x9F", 2));
+}
+
+/* Read and normalize the corpus, split into sentences. */
+static int corpus_read(const char *path, corpus *c) {
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(path, "rb");
+    if (!f) return KB_EIO;
+    kb_buf text, woff, wlen, gold, sent;
+    kb__buf_init(&text, (size_t)1 << 30);
+    kb__buf_init(&woff, (size_t)1 << 30);
+    kb__buf_init(&wlen, (size_t)1 << 30);
+    kb__buf_init(&gold, (size_t)1 << 30);
+    kb__buf_init(&sent, (size_t)1 << 30);
+    char line[4096], norm[KB_NORMALIZE_BOUND(sizeof line)];
+    size_t nw = 0, in_sent = 0;
+    int rc = KB_OK;
+    while (rc == KB_OK && fgets(line, sizeof line, f)) {
+        size_t ln = strlen(line);
+        while (ln && (line[ln - 1] == '\n' || line[ln - 1] == '\r' || line[ln - 1] == ' ')) ln--;
+        if (!ln) continue;
+        char *sp = memchr(line, ' ', ln);
+        for (size_t i = ln; i-- > 0;)
+            if (line[i] == ' ' || line[i] == '\t') { sp = line + i; break; }
+        const char *tag = sp ? sp + 1 : "O";
+        size_t tn = sp ? (size_t)(line + ln - tag) : 1, wn = sp ? (size_t)(sp - line) : ln;
+        while (wn && line[wn - 1] == ' ') wn--;
+        if (!wn) continue;
+        size_t nn = kb_normalize_into(line, wn, KB_NORM_SEARCH, norm);
+        if (nn > KB_TOKEN_MAX) nn = KB_TOKEN_MAX;
+        if (!nn) { norm[0] = '_'; nn = 1; }
+        if (!in_sent) {
+            size_t s = nw;
+            rc = kb__buf_add(&sent, &s, sizeof s);
+        }
+        size_t off = text.n;
+        int g = tag_of(tag, tn);
+        if (!rc) rc = kb__buf_add(&text, norm, nn);
+        if (!rc) rc = kb__buf_addc(&text, 0);
+        if (!rc) rc = kb__buf_add(&woff, &off, sizeof off);
+        if (!rc) rc = kb__buf_add(&wlen, &nn, sizeof nn);
+        if (!rc) rc = kb__buf_add(&gold, &g, sizeof g);
+        nw++;
+        in_sent++;
+        if (ends_sentence(norm, nn) || in_sent >= KB_NER_MAXLEN - 1) in_sent = 0;
+    }
+    if (ferror(f) && !rc) rc = KB_EIO;
+    fclose(f);
+    if (!rc && nw == 0) rc = KB_EEMPTY;
+    if (!rc) rc = kb__buf_add(&sent, &nw, sizeof nw);
+    if (rc) {
+        kb__buf_free(&text); kb__buf_free(&woff); kb__buf_free(&wlen);
+        kb__buf_free(&gold); kb__buf_free(&sent);
+        return rc;
+    }
+    size_t dummy;
+    c->text = kb__buf_detach(&text, &dummy);
+    c->woff = (size_t *)(void *)kb__buf_detach(&woff, &dummy);
+    c->wlen = (size_t *)(void *)kb__buf_detach(&wlen, &dummy);
+    c->gold = (int *)(void *)kb__buf_detach(&gold, &dummy);
+    c->sent = (size_t *)(void *)kb__buf_detach(&sent, &dummy);
+    c->ns = dummy / sizeof(size_t) - 1;
+    c->nw = nw;
+    return KB_OK;
+}
+
+/* The first sentence of the held-out part. */
+static size_t split_at(const corpus *c, double holdout) {
+    if (holdout <= 0) return c->ns;
+    size_t want = (size_t)((double)c->nw * (1.0 - holdout));
+    size_t s = 0;
+    while (s < c->ns && c->sent[s] < want) s++;
+    return s;
+}
+
+/* Prepare the words of sentence s into toks (returns its length). */
+static size_t sentence(const corpus *c, size_t s, kb_ner_tok *toks) {
+    size_t a = c->sent[s], n = c->sent[s + 1] - a;
+    for (size_t i = 0; i < n; i++) {
+        toks[i].w = c->text + c->woff[a + i];
+        toks[i].n = c->wlen[a + i];
+    }
+    kb__ner_prepare(toks, n);
+    return n;
+}
+
+/* --- scoring ---------------------------------------------------------------- */
+
+/* Entity spans of a tag sequence, conlleval style: a span opens at B-X, or at
+** I-X that does not continue an X. */
+typedef struct span { size_t i, j; int type; } span;
+
+static size_t spans_of(const int *tags, size_t n, span *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        int t = tags[i];
+        if (!t) { i++; continue; }
+        int ty = KB_NER_TYPE(t);
+        size_t j = i + 1;
+        while (j < n && tags[j] && !KB_NER_IS_B(tags[j]) && KB_NER_TYPE(tags[j]) == ty) j++;
+        out[k++] = (span){i, j, ty};
+        i = j;
+    }
+    return k;
+}
+
+static void score_sentence(const int *gold, const int *pred, size_t n, kb_ner_report *r) {
+    span g[KB_NER_MAXLEN], p[KB_NER_MAXLEN];
+    size_t ng = spans_of(gold, n, g), np = spans_of(pred, n, p);
+    for (size_t a = 0; a < ng; a++) r->score[g[a].type].gold++;
+    for (size_t b = 0; b < np; b++) r->score[p[b].type].found++;
+    for (size_t a = 0, b = 0; a < ng && b < np;) {
+        if (g[a].i == p[b].i && g[a].j == p[b].j && g[a].type == p[b].type) {
+            r->score[g[a].type].correct++;
+            a++, b++;
+        } else if (g[a].i < p[b].i || (g[a].i == p[b].i && g[a].j < p[b].j)) a++;
+        else b++;
+    }
+}
+
+static void score_finish(kb_ner_report *r) {
+    kb_ner_score *all = &r->score[KB_NER_NTYPES];
+    all->gold = all->found = all->correct = 0;
+    for (int k = 0; k <= KB_NER_NTYPES; k++) {
+        kb_ner_score *s = &r->score[k];
+        s->type = k < KB_NER_NTYPES ? kb__ner_types[k] : "ALL";
+        if (k < KB_NER_NTYPES) {
+            all->gold += s->gold;
+            all->found += s->found;
+            all->correct += s->correct;
+        }
+        s->precision = s->found ? (double)s->correct / (double)s->found : 0;
+        s->recall = s->gold ? (double)s->correct / (double)s->gold : 0;
+        s->f1 = s->precision + s->recall > 0 ? 2 * s->precision * s->recall / (s->precision + s->recall) : 0;
+    }
+}
+
+/* Tag the held-out sentences [from, ns) with m and score them. */
+static void evaluate(const corpus *c, size_t from, const kb_ner_model *m, kb_ner_report *r) {
+    kb_ner_tok toks[KB_NER_MAXLEN];
+    int pred[KB_NER_MAXLEN];
+    for (int k = 0; k <= KB_NER_NTYPES; k++) r->score[k] = (kb_ner_score){0};
+    r->test_tokens = 0;
+    r->test_sentences = c->ns - from;
+    for (size_t s = from; s < c->ns; s++) {
+        size_t n = sentence(c, s, toks);
+        kb__ner_tag(m, toks, n, pred);
+        score_sentence(c->gold + c->sent[s], pred, n, r);
+        r->test_tokens += n;
+    }
+    score_finish(r);
+}
+
+/* --- training ---------------------------------------------------------------- */
+
+typedef struct trainer {
+    uint32_t mask;
+    size_t rows;
+    float *w, *u; /* weights and their timestamped update sums, [row][tag] */
+    float tw[(T + 1) * T], tu[(T + 1) * T];
+    double c;     /* update clock */
+} trainer;
+
+static void update(trainer *tr, const uint32_t *rows, size_t nf, int tag, float d) {
+    float cd = (float)(tr->c * d);
+    for (size_t f = 0; f < nf; f++) {
+        size_t cell = (size_t)rows[f] * T + (size_t)tag;
+        tr->w[cell] += d;
+        tr->u[cell] += cd;
+    }
+}
+
+static void update_trans(trainer *tr, int prev, int tag, float d) {
+    size_t cell = (size_t)(prev < 0 ? T : prev) * T + (size_t)tag;
+    tr->tw[cell] += d;
+    tr->tu[cell] += (float)(tr->c * d);
+}
+
+static int write_model(const char *path, uint32_t lg, float scale, const float *trans,
+                       const int16_t *q, size_t cells) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return KB_EIO;
+    unsigned char hdr[20];
+    memcpy(hdr, KB_NER_MAGIC, 8);
+    uint32_t v[3];
+    memcpy(&v[2], &scale, 4);
+    v[0] = lg;
+    v[1] = T;
+    for (int k = 0; k < 3; k++)
+        for (int b = 0; b < 4; b++) hdr[8 + 4 * k + b] = (unsigned char)(v[k] >> (8 * b));
+    int ok = fwrite(hdr, 1, sizeof hdr, f) == sizeof hdr;
+    for (size_t i = 0; ok && i < (T + 1) * T; i++) {
+        uint32_t u;
+        memcpy(&u, &trans[i], 4);
+        unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
+                              (unsigned char)(u >> 24)};
+        ok = fwrite(b, 1, 4, f) == 4;
+    }
+    unsigned char chunk[8192];
+    for (size_t i = 0; ok && i < cells;) {
+        size_t k = 0;
+        for (; k < sizeof chunk / 2 && i < cells; k++, i++) {
+            uint16_t x = (uint16_t)q[i];
+            chunk[2 * k] = (unsigned char)x;
+            chunk[2 * k + 1] = (unsigned char)(x >> 8);
+        }
+        ok = fwrite(chunk, 1, 2 * k, f) == 2 * k;
+    }
+    if (fclose(f)) ok = 0;
+    return ok ? KB_OK : KB_EIO;
+}
+
+/* A small deterministic generator for the epoch shuffles. */
+static uint64_t next_rand(uint64_t *s) {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_train_opts *opts,
+                 kb_ner_report *report) {
+    int epochs = opts && opts->epochs > 0 ? opts->epochs : 12;
+    double holdout = opts ? opts->holdout : 0.2;
+    if (!corpus_path || holdout < 0 || holdout > 0.9) return KB_EINVAL;
+    if (kb__ner_gaz_init()) return KB_ENOMEM;
+    corpus c;
+    int rc = corpus_read(corpus_path, &c);
+    if (rc) return rc;
+    size_t split = split_at(&c, holdout);
+    size_t ntrain_tok = c.sent[split];
+    trainer tr = {0};
+    tr.rows = (size_t)1 << KB_NER_ROWS_LOG2;
+    tr.mask = (uint32_t)tr.rows - 1;
+    tr.w = calloc(tr.rows * T, sizeof *tr.w);
+    tr.u = calloc(tr.rows * T, sizeof *tr.u);
+    /* Feature rows of every training token, computed once. */
+    uint32_t *frows = malloc((ntrain_tok ? ntrain_tok : 1) * KB_NER_MAXFEAT * sizeof *frows);
+    unsigned char *fn = malloc(ntrain_tok ? ntrain_tok : 1);
+    size_t *order = malloc((split ? split : 1) * sizeof *order);
+    int16_t *q = NULL;
+    uint32_t *saved = malloc((ntrain_tok ? ntrain_tok : 1) * 3 * sizeof *saved);
+    unsigned char *hidden = calloc(ntrain_tok ? ntrain_tok : 1, 1);
+    double dropout = opts && opts->dropout > 0 ? opts->dropout : 0;
+    if (!tr.w || !tr.u || !frows || !fn || !order || !saved || !hidden) { rc = KB_ENOMEM; goto done; }
+    kb_ner_tok toks[KB_NER_MAXLEN];
+    for (size_t s = 0; s < split; s++) {
+        size_t n = sentence(&c, s, toks);
+        for (size_t i = 0; i < n; i++) {
+            size_t t = c.sent[s] + i;
+            fn[t] = (unsigned char)kb__ner_features(toks, n, i, tr.mask, frows + t * KB_NER_MAXFEAT);
+        }
+        order[s] = s;
+    }
+    uint64_t seed = 0x2545F4914F6CDD1DULL;
+    static float em[KB_NER_MAXLEN * T];
+    int pred[KB_NER_MAXLEN];
+    for (int ep = 0; ep < epochs; ep++) {
+        for (size_t s = split; s > 1; s--) {
+            size_t j = (size_t)(next_rand(&seed) % s);
+            size_t tmp = order[s - 1];
+            order[s - 1] = order[j];
+            order[j] = tmp;
+        }
+        size_t right = 0;
+        for (size_t k = 0; k < split; k++) {
+            size_t s = order[k], a = c.sent[s], n = c.sent[s + 1] - a;
+            const int *gold = c.gold + a;
+            for (size_t i = 0; i < n; i++) {
+                float *e = em + i * T;
+                for (int t = 0; t < T; t++) e[t] = 0;
+                uint32_t *r = frows + (a + i) * KB_NER_MAXFEAT;
+                /* Word dropout: now and then hide the features that name
+                ** the word itself, so that the weights also learn the
+                ** context and shape of names never seen in training. The
+                ** hidden rows point at a row no real feature uses much. */
+                if (dropout > 0 && (double)(next_rand(&seed) % 10000) < dropout * 10000) {
+                    memcpy(saved + (a + i) * 3, r + 1, 2 * sizeof *r);
+                    saved[(a + i) * 3 + 2] = r[10];
+                    r[1] = r[2] = r[10] = tr.mask;
+                    hidden[a + i] = 1;
+                }
+                for (size_t f = 0; f < fn[a + i]; f++) {
+                    const float *w = tr.w + (size_t)r[f] * T;
+                    for (int t = 0; t < T; t++) e[t] += w[t];
+                }
+            }
+            kb__ner_viterbi(em, n, tr.tw, pred);
+            tr.c += 1;
+            for (size_t i = 0; i < n; i++) {
+                int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
+                right += gold[i] == pred[i];
+                if (gold[i] != pred[i]) {
+                    const uint32_t *r = frows + (a + i) * KB_NER_MAXFEAT;
+                    update(&tr, r, fn[a + i], gold[i], 1);
+                    update(&tr, r, fn[a + i], pred[i], -1);
+                }
+                if (gold[i] != pred[i] || gp != pp) {
+                    update_trans(&tr, gp, gold[i], 1);
+                    update_trans(&tr, pp, pred[i], -1);
+                }
+            }
+            for (size_t i = 0; i < n; i++)
+                if (hidden[a + i]) {
+                    uint32_t *r = frows + (a + i) * KB_NER_MAXFEAT;
+                    memcpy(r + 1, saved + (a + i) * 3, 2 * sizeof *r);
+                    r[10] = saved[(a + i) * 3 + 2];
+                    hidden[a + i] = 0;
+                }
+        }
+        if (opts && opts->progress)
+            opts->progress(opts->progress_ctx, "epoch", ep + 1, epochs,
+                           ntrain_tok ? (double)right / (double)ntrain_tok : 0);
+    }
+    /* Average, then quantize to int16 with one scale for the whole table. */
+    size_t cells = tr.rows * T;
+    float maxw = 0, trans[(T + 1) * T];
+    double cc = tr.c > 0 ? tr.c : 1;
+    for (size_t i = 0; i < cells; i++) {
+        tr.w[i] -= (float)(tr.u[i] / cc);
+        if (fabsf(tr.w[i]) > maxw) maxw = fabsf(tr.w[i]);
+    }
+    for (size_t i = 0; i < (T + 1) * T; i++) trans[i] = tr.tw[i] - (float)(tr.tu[i] / cc);
+    float scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
+    q = malloc(cells * sizeof *q);
+    if (!q) { rc = KB_ENOMEM; goto done; }
+    for (size_t i = 0; i < cells; i++) q[i] = (int16_t)lrintf(tr.w[i] / scale);
+    if (model_out) rc = write_model(model_out, KB_NER_ROWS_LOG2, scale, trans, q, cells);
+    if (!rc && report) {
+        kb_ner_model m = {0};
+        m.rows_log2 = KB_NER_ROWS_LOG2;
+        m.scale = scale;
+        memcpy(m.trans, trans, sizeof trans);
+        m.w = q;
+        if (opts && opts->progress) opts->progress(opts->progress_ctx, "evaluate", 0, 1, 0);
+        evaluate(&c, split, &m, report);
+        report->train_tokens = ntrain_tok;
+        report->train_sentences = split;
+    }
+done:
+    free(saved);
+    free(hidden);
+    free(q);
+    free(order);
+    free(fn);
+    free(frows);
+    free(tr.w);
+    free(tr.u);
+    corpus_free(&c);
+    return rc;
+}
+
+int kb_ner_evaluate(const char *corpus_path, double holdout, kb_ner_report *report) {
+    if (!corpus_path || !report || holdout <= 0 || holdout > 1) return KB_EINVAL;
+    const kb_ner_model *m = kb__ner_model();
+    if (!m) return KB_ENOTFOUND;
+    corpus c;
+    int rc = corpus_read(corpus_path, &c);
+    if (rc) return rc;
+    size_t split = split_at(&c, holdout);
+    evaluate(&c, split, m, report);
+    report->train_tokens = c.sent[split];
+    report->train_sentences = split;
+    corpus_free(&c);
+    return KB_OK;
+}
