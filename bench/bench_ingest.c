@@ -73,7 +73,7 @@ static void keep(char ***arr, size_t *n, size_t *cap, const char *z, size_t max)
     (*arr)[(*n)++] = strdup(z);
 }
 
-static int khabar_ingest(const char *db, char **files, int nf, long *articles, double *mb) {
+static int khabar_ingest(const char *db, char **files, int nf, int analyze, long *articles, double *mb) {
     kb_archive *ar;
     rm_db(db);
     if (kb_archive_open(&ar, db, 0)) {
@@ -93,6 +93,7 @@ static int khabar_ingest(const char *db, char **files, int nf, long *articles, d
             bytes += d.n;
             kb_article *a;
             if (kb_extract_doc(&d, NULL, &a, &msg)) continue;
+            if (analyze) kb_analyze(a);
             int stored;
             kb_archive_put(ar, a, &stored);
             if (a->title) keep(&g_titles, &g_ntitles, &g_captitles, a->title, 200000);
@@ -290,15 +291,26 @@ int main(int argc, char **argv) {
     plain_ingest(pdb, files, 2, &np);
     double tp = now() - t0;
     t0 = now();
-    khabar_ingest(kdb, files, 2, &nk, &mb);
+    khabar_ingest(kdb, files, 2, 0, &nk, &mb);
     double tk = now() - t0;
     long long zs = fsize(f1) + fsize(f2);
-    printf("ingest_khabar articles=%ld seconds=%.2f art_per_s=%.0f mb_per_s=%.1f (uncompressed JSON %.0f MB, "
+    long long kb_size = fsize(kdb);
+    char adb[1024];
+    snprintf(adb, sizeof adb, "%s/bench-khabar-analyzed.db", work);
+    long na = 0;
+    double mba = 0;
+    t0 = now();
+    khabar_ingest(adb, files, 2, 1, &na, &mba);
+    double ta = now() - t0;
+    printf("ingest_khabar_analyzed articles=%ld seconds=%.2f art_per_s=%.0f mb_per_s=%.1f size_mb=%.1f "
+           "(with entities, quotes, amounts)\n", na, ta, (double)na / ta, mba / ta, (double)fsize(adb) / 1e6);
+    printf("ingest_khabar_index_only articles=%ld seconds=%.2f art_per_s=%.0f mb_per_s=%.1f (uncompressed JSON %.0f MB, "
            "compressed %.0f MB) size_mb=%.1f\n",
-           nk, tk, (double)nk / tk, mb / tk, mb, (double)zs / 1e6, (double)fsize(kdb) / 1e6);
+           nk, tk, (double)nk / tk, mb / tk, mb, (double)zs / 1e6, (double)kb_size / 1e6);
     printf("ingest_plain_unicode61 articles=%ld seconds=%.2f art_per_s=%.0f size_mb=%.1f\n", np, tp, (double)np / tp,
            (double)fsize(pdb) / 1e6);
-    printf("ingest_ratio time=%.2f size=%.2f\n", tk / tp, (double)fsize(kdb) / (double)fsize(pdb));
+    printf("ingest_ratio index_only_time=%.2f index_only_size=%.2f analyzed_time=%.2f\n", tk / tp,
+           (double)kb_size / (double)fsize(pdb), ta / tp);
     latency("query_latency", kdb, 1000);
     if (big) million(mdb);
     return 0;

@@ -336,12 +336,18 @@ typedef struct filt {
     int nbind;
 } filt;
 
+/* Filters are parameters ?4 onwards (?1-?3: match and highlight markers). */
+static void add_filter(filt *f, const char *fmt, const char *v) {
+    kb__buf_printf(&f->sql, fmt, 4 + f->nbind);
+    f->bind[f->nbind++] = v;
+}
+
 static void add_filters(filt *f, const kb_query *q) {
-    if (q->source) { kb__buf_adds(&f->sql, " AND a.source = ?"); f->bind[f->nbind++] = q->source; }
-    if (q->section) { kb__buf_adds(&f->sql, " AND a.section = ?"); f->bind[f->nbind++] = q->section; }
-    if (q->author) { kb__buf_adds(&f->sql, " AND instr(a.authors, ?) > 0"); f->bind[f->nbind++] = q->author; }
-    if (q->since) { kb__buf_adds(&f->sql, " AND substr(a.published,1,10) >= ?"); f->bind[f->nbind++] = q->since; }
-    if (q->until) { kb__buf_adds(&f->sql, " AND substr(a.published,1,10) <= ?"); f->bind[f->nbind++] = q->until; }
+    if (q->source) add_filter(f, " AND a.source = ?%d", q->source);
+    if (q->section) add_filter(f, " AND a.section = ?%d", q->section);
+    if (q->author) add_filter(f, " AND instr(a.authors, ?%d) > 0", q->author);
+    if (q->since) add_filter(f, " AND substr(a.published,1,10) >= ?%d", q->since);
+    if (q->until) add_filter(f, " AND substr(a.published,1,10) <= ?%d", q->until);
 }
 
 static int check_date(kb_archive *ar, const char *what, const char *d) {
@@ -369,21 +375,38 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
     filt f = {0};
     kb__buf_init(&f.sql, 1 << 16);
     const char *o = q->hl_open ? q->hl_open : "[", *c = q->hl_close ? q->hl_close : "]";
-    if (match) {
-        kb__buf_adds(&f.sql, "SELECT a.id, a.title, a.source, a.section, a.published, a.url, "
-                             "snippet(articles_fts, 1, ?, ?, '…', 16), bm25(articles_fts, 10.0, 1.0)");
-        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed");
-        kb__buf_adds(&f.sql, " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-                             " WHERE articles_fts MATCH ?");
+    const char *cols = "a.id, a.title, a.source, a.section, a.published, a.url";
+    const char *more = ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed";
+    /* Parameters: ?1 the MATCH expression, ?2 ?3 the highlight markers,
+    ** then the filters in order. */
+    if (match && !full) {
+        /* Rank first, then make snippets for the page of hits only:
+        ** snippet() in the ranking query would run on every match. */
+        kb__buf_printf(&f.sql,
+                       "WITH hits(rid, score) AS (SELECT articles_fts.rowid, bm25(articles_fts, 10.0, 1.0)"
+                       " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                       " WHERE articles_fts MATCH ?1");
+        add_filters(&f, q);
+        kb__buf_adds(&f.sql, " ORDER BY 2");
+        if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
+        else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
+        kb__buf_printf(&f.sql,
+                       ") SELECT %s, snippet(articles_fts, 1, ?2, ?3, '…', 16), hits.score FROM hits"
+                       " JOIN articles_fts ON articles_fts.rowid = hits.rid AND articles_fts MATCH ?1"
+                       " JOIN articles a ON a.rowid = hits.rid ORDER BY hits.score",
+                       cols);
     } else {
-        kb__buf_adds(&f.sql, "SELECT a.id, a.title, a.source, a.section, a.published, a.url, NULL, 0");
-        if (full) kb__buf_adds(&f.sql, ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed");
-        kb__buf_adds(&f.sql, " FROM articles a WHERE 1");
+        if (match)
+            kb__buf_printf(&f.sql, "SELECT %s, NULL, bm25(articles_fts, 10.0, 1.0)%s FROM articles_fts"
+                                   " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
+                           cols, full ? more : "");
+        else
+            kb__buf_printf(&f.sql, "SELECT %s, NULL, 0%s FROM articles a WHERE 1", cols, full ? more : "");
+        add_filters(&f, q);
+        kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, 10.0, 1.0)" : " ORDER BY a.published DESC, a.rowid");
+        if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
+        else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
     }
-    add_filters(&f, q);
-    kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, 10.0, 1.0)" : " ORDER BY a.published DESC, a.rowid");
-    if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
-    else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
     sqlite3_stmt *st;
     if (!f.sql.p || sqlite3_prepare_v2(ar->db, f.sql.p, -1, &st, NULL) != SQLITE_OK) {
         rc = db_err(ar, "preparing the search");
@@ -392,14 +415,13 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         return rc;
     }
     kb__buf_free(&f.sql);
-    int k = 1;
-    if (match) {
-        sqlite3_bind_text(st, k++, o, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, k++, c, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, k++, match, -1, SQLITE_TRANSIENT);
-        kb_free(match);
+    sqlite3_bind_text(st, 1, match ? match : "", -1, SQLITE_TRANSIENT);
+    if (match && !full) {
+        sqlite3_bind_text(st, 2, o, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, c, -1, SQLITE_TRANSIENT);
     }
-    for (int i = 0; i < f.nbind; i++) sqlite3_bind_text(st, k++, f.bind[i], -1, SQLITE_TRANSIENT);
+    kb_free(match);
+    for (int i = 0; i < f.nbind; i++) sqlite3_bind_text(st, 4 + i, f.bind[i], -1, SQLITE_TRANSIENT);
     *out = st;
     return KB_OK;
 }

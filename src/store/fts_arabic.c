@@ -85,7 +85,7 @@ static int arabic_create(void *ctx, const char **argv, int argc, Fts5Tokenizer *
     }
     arabic_tok *t = calloc(1, sizeof *t);
     if (!t) return SQLITE_NOMEM;
-    if (kb_tokenizer_new(&t->kt, KB_NORM_SEARCH, KB_TOK_SKIP_PUNCT | KB_TOK_SEGMENT) != KB_OK) {
+    if (kb_tokenizer_new(&t->kt, KB_NORM_SEARCH, KB_TOK_SKIP_PUNCT) != KB_OK) {
         free(t);
         return SQLITE_NOMEM;
     }
@@ -135,8 +135,18 @@ static int alternatives(const kb_token *tok, const char *stem, size_t sn, char o
                         size_t outn[2]) {
     int k = 0;
     if (!all_arabic_letters(tok->norm, tok->norm_n) || kb_is_stopword(tok->norm, tok->norm_n)) return 0;
-    if (tok->seg.nproc > 0) {
-        size_t cut = tok->seg.proc_end[tok->seg.nproc - 1];
+    /* Segmenting costs a dozen lookups in a large table, so it is asked
+    ** only of words that begin with a letter that can be a glued ب ل ك ف و س
+    ** (an article the stemmer removes already). */
+    unsigned first = (unsigned)(unsigned char)tok->norm[0] << 8 | (unsigned char)tok->norm[1];
+    kb_seg seg;
+    seg.nproc = 0;
+    if ((first == 0xD8A8 /* ب */ || first == 0xD984 /* ل */ || first == 0xD983 /* ك */ ||
+         first == 0xD981 /* ف */ || first == 0xD988 /* و */ || first == 0xD8B3 /* س */) &&
+        kb_segment(tok->norm, tok->norm_n, &seg) != KB_OK)
+        seg.nproc = 0;
+    if (seg.nproc > 0) {
+        size_t cut = seg.proc_end[seg.nproc - 1];
         size_t m = kb_stem(tok->norm + cut, tok->norm_n - cut, out[0]);
         if (m >= 4 && (m != sn || memcmp(out[0], stem, m) != 0)) outn[k++] = m;
     }
@@ -204,7 +214,7 @@ static int arabic_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *t
     if (!text || n <= 0) return SQLITE_OK;
     kb_tokenizer *kt = t->kt;
     if (t->busy) {
-        if (kb_tokenizer_new(&kt, KB_NORM_SEARCH, KB_TOK_SKIP_PUNCT | KB_TOK_SEGMENT) != KB_OK) return SQLITE_NOMEM;
+        if (kb_tokenizer_new(&kt, KB_NORM_SEARCH, KB_TOK_SKIP_PUNCT) != KB_OK) return SQLITE_NOMEM;
     } else {
         t->busy = 1;
     }
