@@ -303,10 +303,75 @@ const char *kb__memmem(const char *h, size_t hn, const char *nd, size_t nn) {
     return NULL;
 }
 
+/*
+** Heavy parts the extractor never reads: the bodies of <script> (except
+** JSON-LD), <style> and <svg>, and comments. Modern pages carry a third to a
+** half of their bytes there, and libxml2 is most of the extraction's time, so
+** they are cut before parsing (the tags themselves stay, empty). One pass:
+** memchr to each '<', case-insensitive compares; unterminated parts run to
+** the end of the page, as a browser would read them.
+*/
+/* Offset of the next "</name" (case-insensitive) at or after i, else n. */
+static size_t find_close(const char *p, size_t n, size_t i, const char *close) {
+    while (i < n) {
+        const char *q = memchr(p + i, '<', n - i);
+        if (!q) return n;
+        i = (size_t)(q - p);
+        if (ci_prefix(p + i, n - i, close)) return i;
+        i++;
+    }
+    return n;
+}
+
+static int strip_heavy(const char *p, size_t n, kb_buf *out) {
+    static const struct { const char *open, *close; } raw[] = {
+        {"<script", "</script"}, {"<style", "</style"}, {"<svg", "</svg"}};
+    size_t i = 0, last = 0;
+    int rc = KB_OK, changed = 0;
+    while (i < n && !rc) {
+        const char *q = memchr(p + i, '<', n - i);
+        if (!q) break;
+        size_t j = (size_t)(q - p), skip_to = 0;
+        size_t keep_to = j;
+        if (n - j >= 4 && !memcmp(p + j, "<!--", 4)) {
+            const char *e = kb__memmem(p + j + 4, n - j - 4, "-->", 3);
+            skip_to = e ? (size_t)(e - p) + 3 : n;
+        } else {
+            for (size_t k = 0; k < sizeof raw / sizeof *raw; k++) {
+                size_t ol = strlen(raw[k].open);
+                if (!ci_prefix(p + j, n - j, raw[k].open) || j + ol >= n) continue;
+                char after = p[j + ol];
+                if (after != '>' && after != ' ' && after != '\t' && after != '\n' && after != '\r' && after != '/')
+                    continue;
+                const char *gt = memchr(p + j, '>', n - j);
+                if (!gt) break;
+                size_t tag_end = (size_t)(gt - p) + 1;
+                if (k == 0 && kb__memmem(p + j, tag_end - j, "ld+json", 7)) break; /* JSON-LD stays */
+                keep_to = tag_end;
+                skip_to = find_close(p, n, tag_end, raw[k].close);
+                break;
+            }
+        }
+        if (!skip_to || skip_to <= keep_to) {
+            i = j + 1;
+            continue;
+        }
+        if (!changed) {
+            changed = 1;
+            rc = kb__buf_reserve(out, n);
+        }
+        if (!rc) rc = kb__buf_add(out, p + last, keep_to - last);
+        last = i = skip_to;
+    }
+    if (changed && !rc) rc = kb__buf_add(out, p + last, n - last);
+    return rc ? rc : changed;
+}
+
 int kb__html_prepare(const char *p, size_t n, const kb_extract_opts *o, kb_html_input *in) {
-    kb_buf conv, flood;
+    kb_buf conv, flood, lean;
     kb__buf_init(&conv, n * 3 + (1u << 20));
     kb__buf_init(&flood, n * 3 + (1u << 20));
+    kb__buf_init(&lean, n * 3 + (1u << 20));
     in->p = p;
     in->n = n;
     in->owned = NULL;
@@ -372,12 +437,21 @@ int kb__html_prepare(const char *p, size_t n, const kb_extract_opts *o, kb_html_
         if ((rc = drop_attr_floods(p, n, &flood))) goto done;
         p = flood.p, n = flood.n;
     }
+    {
+        int k = strip_heavy(p, n, &lean);
+        if (k < 0) {
+            rc = k;
+            goto done;
+        }
+        if (k) p = lean.p, n = lean.n;
+    }
     in->p = p;
     in->n = n;
 done:
+    if (rc || p != lean.p) kb__buf_free(&lean);
     if (rc || p != flood.p) kb__buf_free(&flood);
     if (rc || p != conv.p) kb__buf_free(&conv);
-    if (!rc && (p == flood.p || p == conv.p)) in->owned = (char *)p;
+    if (!rc && (p == flood.p || p == conv.p || p == lean.p)) in->owned = (char *)p;
     return rc;
 }
 
