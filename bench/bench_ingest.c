@@ -188,10 +188,8 @@ static void latency(const char *name, const char *db, size_t nq) {
             while (*p && *p != ' ') p++;
             if (p > s) {
                 if (words++) { memcpy(q + w, " OR ", 4); w += 4; }
-                q[w++] = '"';
                 for (const char *c = s; c < p && w + 8 < sizeof q; c++)
-                    if (*c != '"') q[w++] = *c;
-                q[w++] = '"';
+                    if (*c != '"' && *c != '*' && *c != '-') q[w++] = *c;
             }
         }
         q[w] = 0;

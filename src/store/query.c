@@ -8,6 +8,11 @@
 **   -word, -"a b"    must not match
 **   prefix*          any word starting so
 **
+** Stopwords (في، من، على ...) standing alone are dropped, as search engines
+** do: they match nearly every article, add nothing to the ranking and make
+** the query slow. Inside a "phrase" they stay, and a query made only of
+** stopwords keeps them.
+**
 ** Every word and phrase is emitted as an FTS5 string ("...", quotes doubled),
 ** so FTS5's own operators and punctuation in user input can never produce an
 ** SQLite syntax error: a query is either translated or refused with a message
@@ -35,6 +40,14 @@ static int searchable(const char *p, size_t n) {
         i += len;
     }
     return 0;
+}
+
+/* 1 if the single word p[0..n) is a stopword once search-normalized. */
+static int is_stop(const char *p, size_t n) {
+    if (n > 64) return 0;
+    char buf[KB_NORMALIZE_BOUND(64)];
+    size_t k = kb_normalize_into(p, n, KB_NORM_SEARCH, buf);
+    return kb_is_stopword(buf, k);
 }
 
 static int add_fts_string(kb_buf *b, const char *p, size_t n) {
@@ -122,8 +135,25 @@ int kb_query_to_fts(const char *q, char **out, char *errmsg) {
         snprintf(errmsg, 256, "OR needs a word on each side");
         return KB_EPARSE;
     }
-    size_t npos = 0;
-    for (size_t k = 0; k < nt; k++) npos += !t[k].neg;
+    size_t npos = 0, nstop = 0;
+    for (size_t k = 0; k < nt; k++) {
+        npos += !t[k].neg;
+        nstop += !t[k].neg && !t[k].phrase && !t[k].prefix && is_stop(t[k].p, t[k].n);
+    }
+    if (nstop && nstop < npos) {
+        /* Drop standalone stopwords; an OR chain keeps its shape: a dropped
+        ** head passes its place to the next member. */
+        size_t w = 0;
+        for (size_t k = 0; k < nt; k++) {
+            if (!t[k].neg && !t[k].phrase && !t[k].prefix && is_stop(t[k].p, t[k].n)) {
+                if (!t[k].or_before && k + 1 < nt && t[k + 1].or_before) t[k + 1].or_before = 0;
+                continue;
+            }
+            t[w++] = t[k];
+        }
+        nt = w;
+        npos -= nstop;
+    }
     if (npos == 0) {
         snprintf(errmsg, 256, nt ? "a query needs at least one word that is not excluded with '-'"
                                  : "query has no words to search for");

@@ -42,3 +42,10 @@ TEST(refusals_say_what_is_wrong) {
     big[sizeof big - 1] = 0;
     ASSERT(strstr(tr(big), "too long") != NULL);
 }
+
+TEST(standalone_stopwords_are_dropped_but_not_in_phrases) {
+    ASSERT_STR_EQ(tr("الحرب في سوريا"), "\"الحرب\" AND \"سوريا\"");
+    ASSERT_STR_EQ(tr("\"الحرب في سوريا\""), "\"الحرب في سوريا\"");
+    ASSERT_STR_EQ(tr("في OR سوريا OR ليبيا"), "(\"سوريا\" OR \"ليبيا\")");
+    ASSERT_STR_EQ(tr("في من"), "\"في\" AND \"من\"");
+}
