@@ -11,7 +11,7 @@
 **
 **   cmake -S . -B build-ner-bench -DKB_BENCH=ON
 **   cmake --build build-ner-bench --target bench_ner
-**   ./build-ner-bench/bench_ner [CORPUS] [EPOCHS]
+**   ./build-ner-bench/bench_ner [CORPUS] [EPOCHS] [DROPOUT]
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +32,7 @@ int main(int argc, char **argv) {
     kb_ner_train_opts o = {0};
     o.epochs = argc > 2 ? atoi(argv[2]) : 12;
     o.holdout = 0.2;
-    o.dropout = 0.1;
+    o.dropout = argc > 3 ? atof(argv[3]) : 0.1;
     kb_ner_report r;
     double t0 = now();
     int rc = kb_ner_train(path, NULL, &o, &r);

@@ -11,6 +11,7 @@
 static const char *train_ner_help =
     "usage: khabar train-ner [--corpus FILE] [--out FILE] [--epochs N] [--holdout F]\n"
     "                        [--dropout P]\n"
+    "       khabar train-ner --clusters FILE [--news PATH]...\n"
     "\n"
     "Train the named-entity tagger on FILE (one 'token TAG' per line, tags\n"
     "B-/I- PERS, LOC, ORG, MISC and O; default\n"
@@ -18,12 +19,19 @@ static const char *train_ner_help =
     "(default 0.2) for evaluation only. Writes the model to --out (default\n"
     "data/models/ner.bin; rebuild khabar to embed it) and prints entity-level\n"
     "precision, recall and F1 per type on the held-out part. --dropout hides a\n"
-    "word's identity from a training step with chance P (default 0.1).\n";
+    "word's identity from a training step with chance P (default 0.1).\n"
+    "\n"
+    "--clusters learns the tagger's word clusters from unlabeled news instead\n"
+    "(JSON Lines records with title/text; --news may repeat, default\n"
+    "../shared/corpus/news) and writes them to FILE (data/ner-clusters.tsv is\n"
+    "the table built into khabar). Train the tagger again afterwards.\n";
 
 static void on_progress(void *ctx, const char *stage, int step, int steps, double value) {
     (void)ctx;
     if (!strcmp(stage, "epoch"))
         fprintf(stderr, "epoch %d/%d: training accuracy %.4f\n", step, steps, value);
+    else if (!strcmp(stage, "read"))
+        fprintf(stderr, "read input %d/%d: %.0f tokens so far\n", step, steps, value);
     else
         fprintf(stderr, "%s\n", stage);
 }
@@ -34,11 +42,18 @@ int cmd_train_ner(int argc, char **argv) {
     o.holdout = 0.2;
     o.dropout = 0.1;
     o.progress = on_progress;
+    const char *clusters = NULL, *news[64];
+    size_t nnews = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(train_ner_help, stdout); return KB_EXIT_OK; }
         else if (!strcmp(a, "--corpus") && i + 1 < argc) corpus = argv[++i];
         else if (!strcmp(a, "--out") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(a, "--clusters") && i + 1 < argc) clusters = argv[++i];
+        else if (!strcmp(a, "--news") && i + 1 < argc) {
+            if (nnews == sizeof news / sizeof *news) { cli_error("train-ner", "too many --news"); return KB_EXIT_USAGE; }
+            news[nnews++] = argv[++i];
+        }
         else if (!strcmp(a, "--epochs") && i + 1 < argc) {
             char *end;
             long e = strtol(argv[++i], &end, 10);
@@ -53,6 +68,18 @@ int cmd_train_ner(int argc, char **argv) {
             o.dropout = strtod(argv[++i], &end);
             if (*end || o.dropout < 0 || o.dropout > 0.9) { cli_error("train-ner", "--dropout wants 0..0.9"); return KB_EXIT_USAGE; }
         } else { cli_error("train-ner", "unknown option '%s' (see --help)", a); return KB_EXIT_USAGE; }
+    }
+    if (clusters) {
+        if (!nnews) news[nnews++] = "../shared/corpus/news";
+        kb_ner_cluster_opts co = {0};
+        co.progress = on_progress;
+        int rc = kb_ner_clusters(news, nnews, clusters, &co);
+        if (rc) {
+            cli_error(rc == KB_EIO ? clusters : "train-ner", "%s", kb_strerror(rc));
+            return rc == KB_ENOMEM ? KB_EXIT_FATAL : KB_EXIT_PARTIAL;
+        }
+        fprintf(stderr, "clusters written to %s\n", clusters);
+        return KB_EXIT_OK;
     }
     kb_ner_report r;
     int rc = kb_ner_train(corpus, out, &o, o.holdout > 0 ? &r : NULL);

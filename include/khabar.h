@@ -636,6 +636,28 @@ int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_tr
 */
 int kb_ner_evaluate(const char *corpus_path, double holdout, kb_ner_report *report);
 
+typedef struct kb_ner_cluster_opts {
+    size_t words;      /* most frequent words that get a cluster; 0 = 100000 */
+    int clusters;      /* fine clusters; 0 = 1024 (mid and coarse levels: 128, 32) */
+    int iterations;    /* k-means passes; 0 = 12 */
+    kb_progress_fn progress; /* stages "read" (step of inputs, value: tokens
+                                so far), "count", "kmeans"; NULL: none */
+    void *progress_ctx;
+} kb_ner_cluster_opts;
+
+/*
+** Learn the word clusters the tagger uses as features (data/ner-clusters.tsv,
+** docs/internals/analyze.md "Entities") from unlabeled news: inputs are
+** paths kb_reader_open() takes (JSON Lines files, .zst, or folders of them)
+** whose records carry "title", "abstract" and/or "text". Each of the most
+** frequent words gets a cluster at three levels, from spherical k-means
+** over its neighbour statistics. Deterministic. Writes the table to out.
+** Returns KB_OK, KB_EINVAL, KB_EIO, KB_ENOTFOUND (an input is missing),
+** KB_EEMPTY (no words) or KB_ENOMEM. Takes 2-4 minutes for 22M tokens.
+*/
+int kb_ner_clusters(const char *const *inputs, size_t ninputs, const char *out,
+                    const kb_ner_cluster_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

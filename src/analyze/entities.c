@@ -31,6 +31,7 @@
 #include "analyze/entities.h"
 #include "analyze/ner.h"
 #include "core/buf.h"
+#include "core/lex.h"
 #include "core/utf8.h"
 
 /* One token of the article. */
@@ -123,6 +124,29 @@ static size_t title_at(const kb_gaz_match *gm, size_t ng, size_t i) {
     return 0;
 }
 
+/* 1 if the search-normalized word w names a currency ("دينار",
+** "بالدينار", "والدولارات"): the tagger sometimes reads such a word after a
+** number as a place, and no entity starts with one. data/currencies.tsv
+** marks names with "name" in its second column (adjectives say "adj"). */
+static int is_currency(const char *w, size_t n) {
+    const kb_lex *lex = kb__lex_get("currencies.tsv", KB_NORM_SEARCH);
+    for (int step = 0; step < 4; step++) {
+        size_t vn = 0;
+        const char *v = kb__lex_find(lex, w, n, &vn);
+        if (v && vn >= 4 && !memcmp(v, "name", 4)) return 1;
+        /* Peel و/ف, then ب/ك/ل, then ال, from words of five letters or more. */
+        if (n < 10) break;
+        unsigned char a = (unsigned char)w[0], b = (unsigned char)w[1];
+        int lead = a == 0xD9 && (b == 0x88 || b == 0x81);                       /* و ف */
+        int prep = (a == 0xD8 && b == 0xA8) || (a == 0xD9 && (b == 0x83 || b == 0x84)); /* ب ك ل */
+        int al = !memcmp(w, "\xD8\xA7\xD9\x84", 4);
+        if (al) { w += 4; n -= 4; }
+        else if ((step == 0 && lead) || (step <= 1 && prep)) { w += 2; n -= 2; }
+        else break;
+    }
+    return 0;
+}
+
 static int sentence(ctx *c, size_t a, size_t n, const kb_ner_model *model) {
     kb_ner_tok tk[KB_NER_MAXLEN];
     int tags[KB_NER_MAXLEN];
@@ -197,6 +221,7 @@ static int sentence(ctx *c, size_t a, size_t n, const kb_ner_model *model) {
         for (size_t q = i; q < j; q++) taken[q] = 1;
     }
     for (size_t k = 0; k < nc; k++) {
+        if (is_currency(tk[cs[k].i].w, tk[cs[k].i].n)) continue;
         /* The light proclitic cut for tagger spans: only where the gazetteers
         ** know the rest ("وألمانيا"); persons are handled article-wide. */
         unsigned strip = cs[k].strip;

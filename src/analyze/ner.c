@@ -311,7 +311,83 @@ static int gz_load_file(const char *name, int kind) {
     return 0;
 }
 
+/* --- word clusters (data/ner-clusters.tsv, see ner_clusters.c) ------------- */
+
+/* Keys point into the embedded table, which lives as long as the process. */
+typedef struct cl_entry {
+    const char *w;
+    uint32_t n, cl;
+} cl_entry;
+
+static struct {
+    cl_entry *e; /* open addressing; w == NULL is empty */
+    size_t nslot;
+} CL;
+
+static unsigned parse_uint(const char **p, const char *end) {
+    unsigned v = 0;
+    while (*p < end && **p == '\t') (*p)++;
+    while (*p < end && **p >= '0' && **p <= '9') v = v * 10 + (unsigned)(*(*p)++ - '0');
+    return v;
+}
+
+static void cl_load(void) {
+    size_t n = 0, lines = 0;
+    const char *d = (const char *)kb__data_find("ner-clusters.tsv", &n);
+    if (!d) return;
+    for (size_t i = 0; i < n; i++) lines += d[i] == '\n';
+    size_t ns = 1024;
+    while (ns < 2 * lines) ns *= 2;
+    CL.e = calloc(ns, sizeof *CL.e);
+    if (!CL.e) return; /* no clusters: the features then read "unknown" */
+    CL.nslot = ns;
+    const char *p = d, *end = d + n;
+    size_t rank = 0;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol) eol = end;
+        const char *tab = memchr(p, '\t', (size_t)(eol - p));
+        /* Comment lines have no tab; every word line has. */
+        if (tab && tab > p && p[0] != '#') {
+            const char *q = tab;
+            unsigned fine = parse_uint(&q, eol), mid = parse_uint(&q, eol), coarse = parse_uint(&q, eol);
+            unsigned band = 1;
+            while (band < 31 && rank >> band) band++;
+            rank++;
+            uint32_t cl = KB_NER_CL_KNOWN | band << 26 | (coarse & 0x3Fu) << 20 | (mid & 0xFFu) << 12 | (fine & 0xFFFu);
+            size_t wn = (size_t)(tab - p), h = (size_t)kb__hash(p, wn) & (ns - 1);
+            while (CL.e[h].w && !(CL.e[h].n == wn && !memcmp(CL.e[h].w, p, wn))) h = (h + 1) & (ns - 1);
+            if (!CL.e[h].w) CL.e[h] = (cl_entry){p, (uint32_t)wn, cl};
+        }
+        p = eol + 1;
+    }
+}
+
+static uint32_t cl_find(const char *w, size_t n) {
+    if (!CL.nslot) return 0;
+    size_t h = (size_t)kb__hash(w, n) & (CL.nslot - 1);
+    while (CL.e[h].w) {
+        if (CL.e[h].n == n && !memcmp(CL.e[h].w, w, n)) return CL.e[h].cl;
+        h = (h + 1) & (CL.nslot - 1);
+    }
+    return 0;
+}
+
+uint32_t kb__ner_cluster(const char *w, size_t n) {
+    char buf[2 * (KB_TOKEN_MAX + 4)];
+    variant v[6];
+    kb__ner_gaz_init();
+    if (n > KB_TOKEN_MAX) return 0;
+    size_t nv = variants(w, n, buf, v);
+    for (size_t i = 0; i < nv; i++) {
+        uint32_t c = cl_find(v[i].p, v[i].n);
+        if (c) return c;
+    }
+    return 0;
+}
+
 static void gz_load(void) {
+    cl_load();
     static const struct { const char *name; int kind; } files[] = {
         {"gaz-places.tsv", F_PLACES}, {"gaz-orgs.tsv", F_ORGS}, {"titles.tsv", F_TITLES},
         {"first-names.tsv", F_NAMES}, {"ner-triggers.tsv", F_TRIGGERS}};
@@ -446,6 +522,9 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
         t[i].shape = word_shape(w, wn, s, sn);
         t[i].gz = kb__ner_word_class(w, wn, NULL);
         t[i].span = 0;
+        t[i].cl = kb__ner_cluster(w, wn);
+        t[i].band = KB_NER_CL_BAND(t[i].cl);
+        t[i].cl &= ~(0x1Fu << 26);
     }
     kb_gaz_match m[KB_NER_MAXLEN];
     size_t nm = kb__ner_gaz_scan(t, n, m, KB_NER_MAXLEN);
@@ -517,6 +596,36 @@ size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, 
     r[k++] = row_of(39, i >= 1 ? t[i - 1].h_suf[1] : BOS, mask);
     r[k++] = row_of(40, i + 1 < n ? t[i + 1].h_suf[1] : EOS, mask);
     r[k++] = row_of(41, i >= 1 ? t[i - 1].h_pre[1] : BOS, mask);
+    /* Word clusters: what the news corpus says about words ANERcorp never
+    ** showed, at three granularities, of the word and its neighbours. */
+    uint64_t c0 = c->cl, cm1 = i >= 1 ? t[i - 1].cl : 0x7FEu << 20, cp1 = i + 1 < n ? t[i + 1].cl : 0x7FDu << 20;
+    uint64_t cm2 = i >= 2 ? t[i - 2].cl : 0x7FEu << 20, cp2 = i + 2 < n ? t[i + 2].cl : 0x7FDu << 20;
+#define FINE(x) ((x) & 0xFFFFFFFFu)
+#define MID(x) ((x) >> 12)
+#define COARSE(x) ((x) >> 20)
+    r[k++] = row_of(42, FINE(c0), mask);
+    r[k++] = row_of(43, MID(c0), mask);
+    r[k++] = row_of(44, COARSE(c0), mask);
+    r[k++] = row_of(45, FINE(cm1), mask);
+    r[k++] = row_of(46, FINE(cp1), mask);
+    r[k++] = row_of(47, MID(cm2), mask);
+    r[k++] = row_of(48, MID(cp2), mask);
+    r[k++] = row_of(49, MID(cm1) << 32 | MID(c0), mask);
+    r[k++] = row_of(50, MID(c0) << 32 | MID(cp1), mask);
+    r[k++] = row_of(51, COARSE(cm1) << 40 | COARSE(c0) << 20 | COARSE(cp1), mask);
+    r[k++] = row_of(52, FINE(c0) << 16 | c->gz, mask);
+    r[k++] = row_of(53, pair(wm1, FINE(c0)), mask);
+    r[k++] = row_of(54, pair(wp1, FINE(c0)), mask);
+    r[k++] = row_of(55, FINE(cm1) << 32 | FINE(c0), mask);
+    r[k++] = row_of(56, FINE(c0) << 32 | FINE(cp1), mask);
+    r[k++] = row_of(57, pair(c->h_suf[1], MID(c0)), mask);
+    r[k++] = row_of(58, pair(c->h_pre[1], MID(c0)), mask);
+    r[k++] = row_of(59, (uint64_t)c->shape << 32 | MID(c0), mask);
+    r[k++] = row_of(60, MID(cm1) << 16 | c->gz, mask);
+    r[k++] = row_of(61, c->band, mask);
+#undef FINE
+#undef MID
+#undef COARSE
     return k;
 }
 

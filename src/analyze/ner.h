@@ -4,7 +4,8 @@
 **
 ** A sentence is a sequence of search-normalized words (KB_NORM_SEARCH). The
 ** tagger is a first-order averaged perceptron over BIO tags with hashed
-** features (the word, its clitic-stripped form, affixes, shape, gazetteer
+** features (the word, its clitic-stripped form, affixes, shape, word
+** clusters learned from news (data/ner-clusters.tsv), gazetteer
 ** classes of the word and its neighbours) and exact Viterbi decoding; the
 ** gazetteers (data/gaz-places.tsv, gaz-orgs.tsv, titles.tsv,
 ** first-names.tsv, ner-triggers.tsv) give both tagger features and matches
@@ -50,7 +51,23 @@ typedef struct kb_ner_tok {
     unsigned shape;            /* word shape class (see ner.c) */
     unsigned gz;               /* KB_GZ_* bits of the (clitic-stripped) word */
     unsigned span;             /* multi-word gazetteer span: 0, or class<<1 | inside */
+    uint32_t cl;               /* word cluster (data/ner-clusters.tsv): KB_NER_CL_* */
+    unsigned band;             /* log2 of the word's frequency rank in news + 1; 0 unknown */
 } kb_ner_tok;
+
+/* A word's cluster, packed: 0 for a word the table does not know, else
+** KB_NER_CL_KNOWN | band << 26 | coarse << 20 | mid << 12 | fine, where band
+** is 1 + log2 of the word's rank in the table (which lists words by falling
+** frequency): names are mostly words of middle frequency. */
+#define KB_NER_CL_KNOWN (1u << 31)
+#define KB_NER_CL_FINE(c) ((c) & 0xFFFu)
+#define KB_NER_CL_MID(c) (((c) >> 12) & 0xFFu)
+#define KB_NER_CL_COARSE(c) (((c) >> 20) & 0x3Fu)
+#define KB_NER_CL_BAND(c) (((c) >> 26) & 0x1Fu)
+
+/* The cluster of one search-normalized word (as is, else without its
+** proclitics), or 0. */
+uint32_t kb__ner_cluster(const char *w, size_t n);
 
 /* A gazetteer match over words [i, j) of a sentence. */
 typedef struct kb_gaz_match {
@@ -83,7 +100,7 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 /* --- the model ----------------------------------------------------------- */
 
 /* Feature rows of one token: at most KB_NER_MAXFEAT hashed features. */
-#define KB_NER_MAXFEAT 56
+#define KB_NER_MAXFEAT 96
 #define KB_NER_ROWS_LOG2 18
 
 /* Feature row indices of toks[i] (after kb__ner_prepare); returns the count. */

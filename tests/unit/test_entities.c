@@ -168,5 +168,22 @@ TEST(seed_article) {
         short_mentions += !strcmp(a->entities[i].text, "المسماري") &&
                           !strcmp(a->entities[i].canonical, "أحمد المسماري");
     ASSERT(short_mentions >= 3);
+    /* A currency is not a place ("دينار" after an amount). */
+    for (size_t i = 0; i < a->nentities; i++) {
+        if (strstr(a->entities[i].text, "دينار")) printf("currency as entity: %s\n", a->entities[i].text);
+        ASSERT(strstr(a->entities[i].text, "دينار") == NULL);
+    }
+    kb_article_free(a);
+}
+
+TEST(currency_is_not_an_entity) {
+    kb_article *a = analyse("عقد جديد\n\n"
+                            "وقعت ليبيا عقدًا بقيمة 500 مليون دينار مع شركة من تونس، ودفعت 20 ألف دولار.\n");
+    ASSERT(a != NULL);
+    for (size_t i = 0; i < a->nentities; i++) {
+        ASSERT(strstr(a->entities[i].text, "دينار") == NULL);
+        ASSERT(strstr(a->entities[i].text, "دولار") == NULL);
+    }
+    ASSERT(find(a, "LOC", "ليبيا", -2) != NULL);
     kb_article_free(a);
 }
