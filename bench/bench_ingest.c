@@ -73,13 +73,14 @@ static void keep(char ***arr, size_t *n, size_t *cap, const char *z, size_t max)
     (*arr)[(*n)++] = strdup(z);
 }
 
-static int khabar_ingest(const char *db, char **files, int nf, int analyze, long *articles, double *mb) {
+static int khabar_ingest(const char *db, char **files, int nf, int analyze, int stories, long *articles, double *mb) {
     kb_archive *ar;
     rm_db(db);
     if (kb_archive_open(&ar, db, 0)) {
         fprintf(stderr, "bench_ingest: %s\n", kb_archive_errmsg(ar));
         return 1;
     }
+    kb_archive_set_stories(ar, stories);
     long n = 0;
     uint64_t bytes = 0;
     for (int i = 0; i < nf; i++) {
@@ -337,7 +338,7 @@ int main(int argc, char **argv) {
     plain_ingest(pdb, files, 2, &np);
     double tp = now() - t0;
     t0 = now();
-    khabar_ingest(kdb, files, 2, 0, &nk, &mb);
+    khabar_ingest(kdb, files, 2, 0, 1, &nk, &mb);
     double tk = now() - t0;
     long long zs = fsize(f1) + fsize(f2);
     long long kb_size = fsize(kdb);
@@ -346,7 +347,7 @@ int main(int argc, char **argv) {
     long na = 0;
     double mba = 0;
     t0 = now();
-    khabar_ingest(adb, files, 2, 1, &na, &mba);
+    khabar_ingest(adb, files, 2, 1, 1, &na, &mba);
     double ta = now() - t0;
     printf("ingest_khabar_analyzed articles=%ld seconds=%.2f art_per_s=%.0f mb_per_s=%.1f size_mb=%.1f "
            "(with entities, quotes, amounts)\n", na, ta, (double)na / ta, mba / ta, (double)fsize(adb) / 1e6);
@@ -357,6 +358,15 @@ int main(int argc, char **argv) {
            (double)fsize(pdb) / 1e6);
     printf("ingest_ratio index_only_time=%.2f index_only_size=%.2f analyzed_time=%.2f\n", tk / tp,
            (double)kb_size / (double)fsize(pdb), ta / tp);
+    char ndb[1024];
+    snprintf(ndb, sizeof ndb, "%s/bench-khabar-nostories.db", work);
+    long nn = 0;
+    double mbn = 0;
+    t0 = now();
+    khabar_ingest(ndb, files, 2, 0, 0, &nn, &mbn);
+    double tn = now() - t0;
+    printf("ingest_khabar_no_stories articles=%ld seconds=%.2f art_per_s=%.0f; stories cost %.1f%% of ingest time\n",
+           nn, tn, (double)nn / tn, (tk - tn) / tn * 100);
     latency("query_latency", kdb, 1000);
     analyze_throughput(f1);
     if (big) million(mdb);

@@ -33,6 +33,7 @@ static const char *ingest_help =
     "  --no-analyze     store the articles without entities, quotes and amounts\n"
     "                   (faster; 'khabar quotes' and 'khabar entities' then see\n"
     "                   nothing of them)\n"
+    "  --no-stories     do not group the new articles into stories\n"
     "  --quiet          no progress line\n"
     "\n"
     "exit status: 0 all inputs stored, 1 some inputs failed (reported and skipped),\n"
@@ -77,7 +78,7 @@ int cmd_ingest(int argc, char **argv) {
     const char *db = "khabar.db";
     kb_reader_opts ro = {0};
     unsigned batch = 500, flags = 0;
-    int quiet = 0, ninputs = 0, analyze = 1;
+    int quiet = 0, ninputs = 0, analyze = 1, stories = 1;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     if (!inputs) return KB_EXIT_FATAL;
     for (int i = 1; i < argc; i++) {
@@ -88,6 +89,7 @@ int cmd_ingest(int argc, char **argv) {
             return KB_EXIT_OK;
         } else if (!strcmp(a, "--quiet")) quiet = 1;
         else if (!strcmp(a, "--no-analyze")) analyze = 0;
+        else if (!strcmp(a, "--no-stories")) stories = 0;
         else if (!strcmp(a, "--fast")) flags |= KB_ARCHIVE_NOSYNC;
         else if ((!strcmp(a, "--db") || !strcmp(a, "--format") || !strcmp(a, "--batch")) && i + 1 < argc) {
             const char *v = argv[++i];
@@ -131,6 +133,7 @@ int cmd_ingest(int argc, char **argv) {
         return KB_EXIT_FATAL;
     }
     kb_archive_set_batch(ar, batch);
+    kb_archive_set_stories(ar, stories);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     int tty = !quiet && isatty(2);

@@ -31,6 +31,8 @@ static const char *search_help =
     "  --until YYYY-MM-DD   published on or before\n"
     "  --limit N            at most N results (default 20 for table, all for\n"
     "                       jsonl/csv); --offset N skips the first N\n"
+    "  --collapse           one hit per story (the best-ranked copy), with the\n"
+    "                       number of copies the archive holds\n"
     "  --format F           table (default), jsonl, csv\n"
     "\n"
     "exit status: 0 matches found, 1 no match, 2 usage or query error, 3 archive error.\n";
@@ -80,7 +82,7 @@ static int print_hit(void *ctx, const kb_hit *h) {
         json_field("published", h->published, 0);
         json_field("url", h->url, 0);
         json_field("snippet", h->snippet, 0);
-        printf(",\"score\":%.4f}\n", -h->score);
+        printf(",\"score\":%.4f,\"story\":%lld,\"copies\":%ld}\n", -h->score, h->story, h->copies);
     } else if (o->format == F_CSV) {
         csv_field(h->id); putchar(',');
         csv_field(h->published); putchar(',');
@@ -88,10 +90,12 @@ static int print_hit(void *ctx, const kb_hit *h) {
         csv_field(h->title); putchar(',');
         csv_field(h->url); putchar(',');
         csv_field(h->snippet);
-        printf(",%.4f\r\n", -h->score);
+        printf(",%.4f,%lld,%ld\r\n", -h->score, h->story, h->copies);
     } else {
-        printf("%ld. %s  %s  %s\n   %s\n", o->n, h->id, h->published ? h->published : "----------",
-               h->source ? h->source : "", h->title ? h->title : "(no title)");
+        printf("%ld. %s  %s  %s", o->n, h->id, h->published ? h->published : "----------",
+               h->source ? h->source : "");
+        if (h->copies > 1) printf("  (%ld copies)", h->copies);
+        printf("\n   %s\n", h->title ? h->title : "(no title)");
         if (h->snippet) {
             fputs("   ", stdout);
             for (const char *z = h->snippet; *z; z++) putchar(*z == '\n' ? ' ' : *z);
@@ -193,6 +197,8 @@ static int run(int argc, char **argv, int export) {
                 if (!strcmp(a, "--limit")) { q.limit = n; limit_set = 1; }
                 else q.offset = n;
             }
+        } else if (!strcmp(a, "--collapse")) {
+            q.collapse = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             cli_error(export ? "export" : "search", "unknown option '%s' (try --help)", a);
             free(query);
@@ -227,7 +233,7 @@ static int run(int argc, char **argv, int export) {
     }
     if (format == F_CSV)
         fputs(export ? "id,url,source,section,published,title,authors,body\r\n"
-                     : "id,published,source,title,url,snippet,score\r\n", stdout);
+                     : "id,published,source,title,url,snippet,score,story,copies\r\n", stdout);
     long n = 0;
     int rc = export ? kb_archive_export(ar, &q, print_article, &o, &n) : kb_archive_search(ar, &q, print_hit, &o, &n);
     int status = KB_EXIT_OK;

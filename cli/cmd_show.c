@@ -22,6 +22,20 @@ static const char *stats_help =
     "integrity check and the full-text index against the articles): exit\n"
     "status 3 and the finding on stderr when it is damaged.\n";
 
+typedef struct member_ctx {
+    const char *self;
+    long n;
+} member_ctx;
+
+static int print_member(void *ctx, const kb_hit *h) {
+    member_ctx *m = ctx;
+    if (!strcmp(h->id, m->self)) return 0;
+    if (!m->n++) printf("\nthe same story elsewhere:\n");
+    printf("  %s  %s  %s  %s\n", h->id, h->published ? h->published : "----------", h->source ? h->source : "",
+           h->title ? h->title : "");
+    return 0;
+}
+
 int cmd_show(int argc, char **argv) {
     const char *db = "khabar.db", *id = NULL;
     int json = 0;
@@ -67,6 +81,15 @@ int cmd_show(int argc, char **argv) {
         for (size_t i = 0; i < a->nrelated; i++)
             printf("  - %s%s%s\n", a->related[i].title, a->related[i].url ? "  " : "",
                    a->related[i].url ? a->related[i].url : "");
+        for (size_t i = 0; i < a->nquotes; i++) {
+            if (!i) printf("\nquotes:\n");
+            const kb_quote *q = &a->quotes[i];
+            printf("  - %s (%s): %s\n", q->speaker ? q->speaker : "?", q->verb ? q->verb : "", q->text);
+        }
+        if (a->story) {
+            member_ctx m = {a->id, 0};
+            kb_archive_story_members(ar, a->story, print_member, &m);
+        }
     }
     kb_article_free(a);
     kb_archive_close(ar);

@@ -21,6 +21,7 @@ static const struct {
     {"export", cmd_export, "every article matching a query, as JSON Lines or CSV"},
     {"quotes", cmd_quotes, "who said what: statements by speaker and topic"},
     {"entities", cmd_entities, "the most mentioned people, places, organisations"},
+    {"stories", cmd_stories, "the same article republished across outlets, grouped"},
     {"stats", cmd_stats, "articles, sources and dates in the archive"},
     {"train-ner", cmd_train_ner, "train the named-entity tagger on an ANERcorp-style corpus"},
     {"text", cmd_text, "look inside the Arabic analyser: normalize, tokenize, segment, stem, lang"},

@@ -297,6 +297,7 @@ typedef struct kb_article {
     struct kb_amount *amounts;
     size_t namounts;
     int analyzed;          /* 1 once kb_analyze() ran */
+    long long story;       /* its story in the archive (0: not stored yet) */
 
     void *internal;        /* library-private (the article's arena) */
 } kb_article;
@@ -453,6 +454,10 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored);
 int kb_archive_flush(kb_archive *ar);
 void kb_archive_set_batch(kb_archive *ar, unsigned batch);
 
+/* Group new articles into stories as they are stored (default on); off,
+** they get no story signature and `stories` will not see them. */
+void kb_archive_set_stories(kb_archive *ar, int on);
+
 /* A search. Strings may be NULL (no filter). */
 typedef struct kb_query {
     const char *q;        /* user query: words, "phrases", OR, -word, prefix* ;
@@ -466,12 +471,35 @@ typedef struct kb_query {
     long offset;
     const char *hl_open;  /* highlight markers for snippets ("[" "]" if NULL) */
     const char *hl_close;
+    int collapse;         /* 1: one hit per story (its best-ranked copy) */
 } kb_query;
 
 typedef struct kb_hit {
     const char *id, *title, *source, *section, *published, *url, *snippet;
     double score;         /* bm25: lower is better (SQLite's convention) */
+    long long story;      /* the story (group of copies) it belongs to */
+    long copies;          /* articles in that story, itself included */
 } kb_hit;
+
+/* A story: the same article republished (or re-crawled) several times. */
+typedef struct kb_story {
+    long long id;         /* the archive row of its first article */
+    const char *title;    /* the first article's title */
+    const char *first, *last; /* earliest and latest published date ("" if none) */
+    const char *sources;  /* the outlets, comma-separated */
+    long size, outlets;
+} kb_story;
+
+/*
+** Stories of at least min_size articles (with an article published on or
+** after since, when since is not NULL), largest first; limit <= 0: all.
+*/
+int kb_archive_stories(kb_archive *ar, const char *since, long min_size, long limit,
+                       int (*cb)(void *ctx, const kb_story *st), void *ctx);
+
+/* The articles of one story, earliest first (hits without snippet/score). */
+int kb_archive_story_members(kb_archive *ar, long long story,
+                             int (*cb)(void *ctx, const kb_hit *hit), void *ctx);
 
 /*
 ** Run a search, calling cb once per hit, best first (or by date when q is

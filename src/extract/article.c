@@ -409,6 +409,7 @@ int kb_article_to_json(const kb_article *a, char **out, size_t *n) {
         kb__buf_addc(&b, '}');
     }
     kb__buf_addc(&b, ']');
+    if (a->story) kb__buf_printf(&b, ",\"story\":%lld", a->story);
     if (a->analyzed) {
         kb__json_key(&b, "entities", 0);
         kb__buf_addc(&b, '[');

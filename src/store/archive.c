@@ -12,6 +12,9 @@
 **   quotes(article, paragraph, start, end, speaker, speaker_mention, verb,
 **          text, direct)                 + quotes_fts(text), external content
 **   amounts(article, paragraph, start, end, text, value, unit, kind, approx)
+**   story_bands(band_key, article)     LSH band keys of story signatures
+**                                       (articles.story, articles.sig: see
+**                                       docs/internals/dedup.md)
 **                                       (article = articles.rowid)
 **
 ** The body is stored once, in articles (paragraphs joined by '\n'); the
@@ -31,6 +34,7 @@
 #include "core/jsonparse.h"
 #include "extract/extract_int.h"
 #include "khabar.h"
+#include "dedup/dedup.h"
 #include "store/fts_arabic.h"
 
 #define SCHEMA_VERSION "1"
@@ -40,7 +44,11 @@ struct kb_archive {
     unsigned flags;
     int in_txn;
     unsigned batch, pending;
+    int no_stories;
     sqlite3_stmt *ins, *ins_fts, *ins_ent, *ins_quo, *ins_quo_fts, *ins_amt;
+    sqlite3_stmt *cand, *ins_band, *set_story;
+    kb_sigger *sigger;
+    kb_sig *cand_sigs; /* room for KB_SIG_BANDS * KB_SIG_BUCKET_CAP signatures */
     char errmsg[512];
 };
 
@@ -80,7 +88,7 @@ static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS articles("
     " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, domain TEXT, source TEXT,"
     " section TEXT, title TEXT, authors TEXT, published TEXT, language TEXT, body TEXT,"
-    " related TEXT, format TEXT, ingested TEXT, analyzed INTEGER DEFAULT 0);"
+    " related TEXT, format TEXT, ingested TEXT, analyzed INTEGER DEFAULT 0, story INTEGER, sig BLOB);"
     "CREATE INDEX IF NOT EXISTS articles_source ON articles(source);"
     "CREATE INDEX IF NOT EXISTS articles_published ON articles(published);"
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -98,6 +106,9 @@ static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS amounts(article INTEGER NOT NULL, paragraph INTEGER, start INTEGER,"
     " end INTEGER, text TEXT, value REAL, unit TEXT, kind TEXT, approx INTEGER);"
     "CREATE INDEX IF NOT EXISTS amounts_article ON amounts(article);"
+    "CREATE TABLE IF NOT EXISTS story_bands(band_key INTEGER NOT NULL, article INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS story_bands_key ON story_bands(band_key);"
+    "CREATE INDEX IF NOT EXISTS articles_story ON articles(story);"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '" SCHEMA_VERSION "');"
     "INSERT OR IGNORE INTO meta VALUES('created', datetime('now'));";
 
@@ -129,6 +140,21 @@ int kb_archive_open(kb_archive **out, const char *path, unsigned flags) {
         if ((rc = exec(ar, "PRAGMA journal_mode=WAL", path))) return rc;
         if ((rc = exec(ar, (flags & KB_ARCHIVE_NOSYNC) ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL", path)))
             return rc;
+        /* Archives made before stories existed get the two columns first
+        ** (CREATE INDEX on articles(story) in SCHEMA needs them). */
+        sqlite3_stmt *st;
+        int has_articles = 0, has_story = 0;
+        if (sqlite3_prepare_v2(ar->db, "SELECT name FROM pragma_table_info('articles')", -1, &st, NULL) == SQLITE_OK) {
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                has_articles = 1;
+                if (!strcmp((const char *)sqlite3_column_text(st, 0), "story")) has_story = 1;
+            }
+            sqlite3_finalize(st);
+        }
+        if (has_articles && !has_story &&
+            (rc = exec(ar, "ALTER TABLE articles ADD COLUMN story INTEGER; ALTER TABLE articles ADD COLUMN sig BLOB",
+                       "upgrading the archive")))
+            return rc;
         if ((rc = exec(ar, SCHEMA, "creating the archive schema"))) return rc;
     } else {
         sqlite3_stmt *st;
@@ -142,6 +168,8 @@ int kb_archive_open(kb_archive **out, const char *path, unsigned flags) {
 const char *kb_archive_errmsg(const kb_archive *ar) { return ar ? ar->errmsg : "out of memory"; }
 
 void kb_archive_set_batch(kb_archive *ar, unsigned batch) { ar->batch = batch ? batch : 1; }
+
+void kb_archive_set_stories(kb_archive *ar, int on) { ar->no_stories = !on; }
 
 int kb_archive_flush(kb_archive *ar) {
     if (!ar->in_txn) return KB_OK;
@@ -165,8 +193,13 @@ void kb_archive_close(kb_archive *ar) {
         sqlite3_finalize(ar->ins_quo);
         sqlite3_finalize(ar->ins_quo_fts);
         sqlite3_finalize(ar->ins_amt);
+        sqlite3_finalize(ar->cand);
+        sqlite3_finalize(ar->ins_band);
+        sqlite3_finalize(ar->set_story);
         sqlite3_close(ar->db);
     }
+    kb__sigger_free(ar->sigger);
+    free(ar->cand_sigs);
     free(ar);
 }
 
@@ -233,6 +266,60 @@ static int put_analysis(kb_archive *ar, sqlite3_int64 rowid, const kb_article *a
     return rc;
 }
 
+/*
+** Give a newly stored article its story (docs/internals/dedup.md): its
+** signature's band keys look up earlier articles, kb__sig_decide picks the
+** most similar one above the threshold, and the keys worth keeping are
+** stored for the articles to come. Same transaction as the article.
+*/
+static int put_story(kb_archive *ar, sqlite3_int64 rowid, const kb_article *a) {
+    kb_sig sig;
+    int rc;
+    sqlite3_int64 story = rowid;
+    unsigned char blob[KB_SIG_BYTES];
+    int have_sig = 0;
+    if (!ar->sigger && (rc = kb__sigger_new(&ar->sigger, NULL))) return set_err(ar, rc, "out of memory");
+    if (!ar->cand_sigs && !(ar->cand_sigs = malloc(sizeof(kb_sig) * KB_SIG_BANDS * KB_SIG_BUCKET_CAP)))
+        return set_err(ar, KB_ENOMEM, "out of memory");
+    if (kb__sig_compute(ar->sigger, a, &sig) == KB_OK) {
+        have_sig = 1;
+        uint64_t keys[KB_SIG_BANDS];
+        kb__sig_bands(&sig, keys);
+        sqlite3_stmt *st = ar->cand;
+        for (int b = 0; b < KB_SIG_BANDS; b++) sqlite3_bind_int64(st, b + 1, (sqlite3_int64)keys[b]);
+        kb_sig_cand c[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
+        size_t nc = 0;
+        while (sqlite3_step(st) == SQLITE_ROW && nc < KB_SIG_BANDS * KB_SIG_BUCKET_CAP) {
+            const void *bp = sqlite3_column_blob(st, 3);
+            if (!bp || kb__sig_from_blob(bp, (size_t)sqlite3_column_bytes(st, 3), &ar->cand_sigs[nc])) continue;
+            c[nc].band_key = (uint64_t)sqlite3_column_int64(st, 0);
+            c[nc].article = sqlite3_column_int64(st, 1);
+            c[nc].story = sqlite3_column_int64(st, 2);
+            c[nc].sig = &ar->cand_sigs[nc];
+            nc++;
+        }
+        sqlite3_reset(st);
+        int64_t chosen = rowid;
+        unsigned char store[KB_SIG_BANDS];
+        kb__sig_decide(&sig, keys, KB_SIG_BANDS, c, nc, KB_SIG_THRESHOLD, rowid, &chosen, NULL, store);
+        story = chosen;
+        st = ar->ins_band;
+        for (int b = 0; b < KB_SIG_BANDS; b++) {
+            if (!store[b]) continue;
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)keys[b]);
+            sqlite3_bind_int64(st, 2, rowid);
+            if ((rc = step_done(ar, st, "storing story keys"))) return rc;
+        }
+        kb__sig_to_blob(&sig, blob);
+    }
+    sqlite3_stmt *st = ar->set_story;
+    sqlite3_bind_int64(st, 1, story);
+    if (have_sig) sqlite3_bind_blob(st, 2, blob, KB_SIG_BYTES, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 2);
+    sqlite3_bind_int64(st, 3, rowid);
+    return step_done(ar, st, "storing the story");
+}
+
 int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     int rc;
     if (stored) *stored = 0;
@@ -252,7 +339,17 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
             sqlite3_prepare_v3(ar->db, "INSERT INTO quotes_fts(rowid,text) VALUES(?,?)", -1,
                                SQLITE_PREPARE_PERSISTENT, &ar->ins_quo_fts, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db, "INSERT INTO amounts VALUES(?,?,?,?,?,?,?,?,?)", -1,
-                               SQLITE_PREPARE_PERSISTENT, &ar->ins_amt, NULL) != SQLITE_OK)
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_amt, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db,
+                               "SELECT b.band_key, b.article, a.story, a.sig FROM story_bands b"
+                               " JOIN articles a ON a.rowid = b.article WHERE b.band_key IN (?1,?2,?3,?4,?5,?6,"
+                               "?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
+                               "?27,?28,?29,?30,?31,?32) ORDER BY b.article",
+                               -1, SQLITE_PREPARE_PERSISTENT, &ar->cand, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT INTO story_bands VALUES(?,?)", -1, SQLITE_PREPARE_PERSISTENT,
+                               &ar->ins_band, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "UPDATE articles SET story = ?, sig = ? WHERE rowid = ?", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->set_story, NULL) != SQLITE_OK)
             return db_err(ar, "preparing the archive");
     }
     if (!ar->in_txn) {
@@ -317,6 +414,7 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
             goto out;
         }
         if (a->analyzed && (rc = put_analysis(ar, rowid, a))) goto out;
+        if (!ar->no_stories && (rc = put_story(ar, rowid, a))) goto out;
         if (stored) *stored = 1;
     }
     if (++ar->pending >= ar->batch) rc = kb_archive_flush(ar);
@@ -376,33 +474,40 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
     kb__buf_init(&f.sql, 1 << 16);
     const char *o = q->hl_open ? q->hl_open : "[", *c = q->hl_close ? q->hl_close : "]";
     const char *cols = "a.id, a.title, a.source, a.section, a.published, a.url";
-    const char *more = ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed";
+    const char *more = ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed, a.story";
     /* Parameters: ?1 the MATCH expression, ?2 ?3 the highlight markers,
     ** then the filters in order. */
+    const char *copies = "(SELECT count(*) FROM articles s WHERE s.story = a.story)";
     if (match && !full) {
         /* Rank first, then make snippets for the page of hits only:
-        ** snippet() in the ranking query would run on every match. */
+        ** snippet() in the ranking query would run on every match. With
+        ** collapse, the best-ranked copy stands for its story (SQLite takes
+        ** a bare column from the row that min() chose). */
         kb__buf_printf(&f.sql,
-                       "WITH hits(rid, score) AS (SELECT articles_fts.rowid, bm25(articles_fts, 10.0, 1.0)"
-                       " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                       "WITH ranked(rid, score, story) AS MATERIALIZED (SELECT articles_fts.rowid, bm25(articles_fts, 10.0, 1.0),"
+                       " coalesce(a.story, a.rowid) FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                        " WHERE articles_fts MATCH ?1");
         add_filters(&f, q);
+        kb__buf_adds(&f.sql, q->collapse ? "), hits(rid, score) AS (SELECT rid, min(score) FROM ranked GROUP BY story"
+                                         : "), hits(rid, score) AS (SELECT rid, score FROM ranked");
         kb__buf_adds(&f.sql, " ORDER BY 2");
         if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
         else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
         kb__buf_printf(&f.sql,
-                       ") SELECT %s, snippet(articles_fts, 1, ?2, ?3, '…', 16), hits.score FROM hits"
+                       ") SELECT %s, snippet(articles_fts, 1, ?2, ?3, '…', 16), hits.score, a.story, %s FROM hits"
                        " JOIN articles_fts ON articles_fts.rowid = hits.rid AND articles_fts MATCH ?1"
                        " JOIN articles a ON a.rowid = hits.rid ORDER BY hits.score",
-                       cols);
+                       cols, copies);
     } else {
         if (match)
             kb__buf_printf(&f.sql, "SELECT %s, NULL, bm25(articles_fts, 10.0, 1.0)%s FROM articles_fts"
                                    " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
-                           cols, full ? more : "");
+                           cols, full ? more : ", a.story, 1");
         else
-            kb__buf_printf(&f.sql, "SELECT %s, NULL, 0%s FROM articles a WHERE 1", cols, full ? more : "");
+            kb__buf_printf(&f.sql, "SELECT %s, NULL, 0%s FROM articles a WHERE 1", cols, full ? more : ", a.story, 1");
         add_filters(&f, q);
+        /* Collapse without a query: the first article of each story. */
+        if (q->collapse && !match) kb__buf_adds(&f.sql, " AND (a.story IS NULL OR a.story = a.rowid)");
         kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, 10.0, 1.0)" : " ORDER BY a.published DESC, a.rowid");
         if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
         else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
@@ -444,7 +549,7 @@ int kb_archive_search(kb_archive *ar, const kb_query *q, int (*cb)(void *, const
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         kb_hit h = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6),
-                    sqlite3_column_double(st, 7)};
+                    sqlite3_column_double(st, 7), sqlite3_column_int64(st, 8), (long)sqlite3_column_int64(st, 9)};
         n++;
         if (cb(ctx, &h)) {
             s = SQLITE_DONE;
@@ -547,6 +652,7 @@ static int fill_row(kb_xart *x, const void *ctx, const kb_extract_opts *o) {
         }
     }
     if (!rc && sqlite3_column_int(st, 15)) rc = load_analysis(rcx->ar, x, sqlite3_column_int64(st, 14));
+    x->a.story = sqlite3_column_int64(st, 16);
     return rc;
 }
 
@@ -587,7 +693,7 @@ int kb_archive_get(kb_archive *ar, const char *id, kb_article **out) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ar->db,
                            "SELECT id, title, source, section, published, url, NULL, 0, domain, authors, language, "
-                           "body, related, format, rowid, analyzed FROM articles WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
+                           "body, related, format, rowid, analyzed, story FROM articles WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(ar, "looking up an article");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -714,6 +820,59 @@ int kb_archive_entities(kb_archive *ar, const char *type, long top,
             s = SQLITE_DONE;
             break;
         }
+    int rc = step_err(ar, s);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int kb_archive_stories(kb_archive *ar, const char *since, long min_size, long limit,
+                       int (*cb)(void *, const kb_story *), void *ctx) {
+    int rc;
+    if ((rc = check_date(ar, "--since", since))) return rc;
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT o.story, count(*), count(DISTINCT o.source), coalesce(min(substr(o.published,1,10)),''),"
+             " coalesce(max(substr(o.published,1,10)),''), (SELECT f.title FROM articles f WHERE f.rowid = o.story),"
+             " group_concat(DISTINCT o.source) FROM articles o WHERE o.story IS NOT NULL GROUP BY o.story"
+             " HAVING count(*) >= ?1 %s ORDER BY count(*) DESC, o.story %s",
+             since ? "AND max(substr(o.published,1,10)) >= ?2" : "", limit > 0 ? "LIMIT ?3" : "");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ar->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(ar, "reading stories");
+    sqlite3_bind_int64(st, 1, min_size > 0 ? min_size : 1);
+    if (since) sqlite3_bind_text(st, 2, since, -1, SQLITE_TRANSIENT);
+    if (limit > 0) sqlite3_bind_int64(st, 3, limit);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        kb_story story = {sqlite3_column_int64(st, 0), col(st, 5), col(st, 3), col(st, 4), col(st, 6),
+                          (long)sqlite3_column_int64(st, 1), (long)sqlite3_column_int64(st, 2)};
+        if (cb(ctx, &story)) {
+            s = SQLITE_DONE;
+            break;
+        }
+    }
+    rc = step_err(ar, s);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int kb_archive_story_members(kb_archive *ar, long long story, int (*cb)(void *, const kb_hit *), void *ctx) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ar->db,
+                           "SELECT id, title, source, section, published, url, story,"
+                           " (SELECT count(*) FROM articles s WHERE s.story = ?1) FROM articles WHERE story = ?1"
+                           " ORDER BY published, rowid",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(ar, "reading a story");
+    sqlite3_bind_int64(st, 1, story);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        kb_hit h = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), NULL, 0,
+                    sqlite3_column_int64(st, 6), (long)sqlite3_column_int64(st, 7)};
+        if (cb(ctx, &h)) {
+            s = SQLITE_DONE;
+            break;
+        }
+    }
     int rc = step_err(ar, s);
     sqlite3_finalize(st);
     return rc;
