@@ -169,7 +169,20 @@ static int count_hit(void *ctx, const kb_hit *h) {
     return 0;
 }
 
+/*
+** Query latency over nq queries drawn from titles (fixed seed). mode 0: the
+** OR of the title's words (known-item search, as in bench_search); mode 1:
+** 2 or 3 consecutive words of the title, all required (what people type).
+*/
+static void latency_mode(const char *name, const char *db, size_t nq, int mode);
 static void latency(const char *name, const char *db, size_t nq) {
+    char n2[128];
+    latency_mode(name, db, nq, 0);
+    snprintf(n2, sizeof n2, "%s_and", name);
+    latency_mode(n2, db, nq, 1);
+}
+
+static void latency_mode(const char *name, const char *db, size_t nq, int mode) {
     kb_archive *ar;
     if (kb_archive_open(&ar, db, KB_ARCHIVE_READONLY)) return;
     double *t = calloc(nq, sizeof *t);
@@ -182,13 +195,22 @@ static void latency(const char *name, const char *db, size_t nq) {
         char q[4096];
         size_t w = 0;
         const char *p = title;
-        int words = 0;
-        while (*p && w + 64 < sizeof q && words < 12) {
+        int words = 0, want = mode ? 2 + (int)(rnd() % 2) : 12;
+        if (mode) {
+            /* Start at a random word boundary. */
+            size_t len = strlen(title), at = rnd() % (len ? len : 1);
+            while (at > 0 && title[at - 1] != ' ') at--;
+            p = title + at;
+        }
+        while (*p && w + 64 < sizeof q && words < want) {
             while (*p == ' ') p++;
             const char *s = p;
             while (*p && *p != ' ') p++;
             if (p > s) {
-                if (words++) { memcpy(q + w, " OR ", 4); w += 4; }
+                if (words++) {
+                    if (mode) q[w++] = ' ';
+                    else { memcpy(q + w, " OR ", 4); w += 4; }
+                }
                 for (const char *c = s; c < p && w + 8 < sizeof q; c++)
                     if (*c != '"' && *c != '*' && *c != '-') q[w++] = *c;
             }
