@@ -12,9 +12,11 @@
 **   quotes(article, paragraph, start, end, speaker, speaker_mention, verb,
 **          text, direct)                 + quotes_fts(text), external content
 **   amounts(article, paragraph, start, end, text, value, unit, kind, approx)
-**   story_bands(band_key, article)     LSH band keys of story signatures
-**                                       (articles.story, articles.sig: see
-**                                       docs/internals/dedup.md)
+**   story_sigs(article, story, sig)    story signature of each article
+**   story_bands(band_key, article)     LSH band keys (docs/internals/dedup.md)
+**   articles.story is NULL for the first article of a story (its own id is
+**   the story's) and the first article's rowid for the others, so storing
+**   an article never rewrites its row; queries use coalesce(story, rowid).
 **                                       (article = articles.rowid)
 **
 ** The body is stored once, in articles (paragraphs joined by '\n'); the
@@ -46,7 +48,7 @@ struct kb_archive {
     unsigned batch, pending;
     int no_stories;
     sqlite3_stmt *ins, *ins_fts, *ins_ent, *ins_quo, *ins_quo_fts, *ins_amt;
-    sqlite3_stmt *cand, *ins_band, *set_story;
+    sqlite3_stmt *cand, *ins_band, *ins_sig;
     kb_sigger *sigger;
     kb_sig *cand_sigs; /* room for KB_SIG_BANDS * KB_SIG_BUCKET_CAP signatures */
     char errmsg[512];
@@ -88,7 +90,7 @@ static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS articles("
     " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, domain TEXT, source TEXT,"
     " section TEXT, title TEXT, authors TEXT, published TEXT, language TEXT, body TEXT,"
-    " related TEXT, format TEXT, ingested TEXT, analyzed INTEGER DEFAULT 0, story INTEGER, sig BLOB);"
+    " related TEXT, format TEXT, ingested TEXT, analyzed INTEGER DEFAULT 0, story INTEGER);"
     "CREATE INDEX IF NOT EXISTS articles_source ON articles(source);"
     "CREATE INDEX IF NOT EXISTS articles_published ON articles(published);"
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -106,6 +108,7 @@ static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS amounts(article INTEGER NOT NULL, paragraph INTEGER, start INTEGER,"
     " end INTEGER, text TEXT, value REAL, unit TEXT, kind TEXT, approx INTEGER);"
     "CREATE INDEX IF NOT EXISTS amounts_article ON amounts(article);"
+    "CREATE TABLE IF NOT EXISTS story_sigs(article INTEGER PRIMARY KEY, story INTEGER NOT NULL, sig BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS story_bands(band_key INTEGER NOT NULL, article INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS story_bands_key ON story_bands(band_key);"
     "CREATE INDEX IF NOT EXISTS articles_story ON articles(story);"
@@ -152,8 +155,7 @@ int kb_archive_open(kb_archive **out, const char *path, unsigned flags) {
             sqlite3_finalize(st);
         }
         if (has_articles && !has_story &&
-            (rc = exec(ar, "ALTER TABLE articles ADD COLUMN story INTEGER; ALTER TABLE articles ADD COLUMN sig BLOB",
-                       "upgrading the archive")))
+            (rc = exec(ar, "ALTER TABLE articles ADD COLUMN story INTEGER", "upgrading the archive")))
             return rc;
         if ((rc = exec(ar, SCHEMA, "creating the archive schema"))) return rc;
     } else {
@@ -195,7 +197,7 @@ void kb_archive_close(kb_archive *ar) {
         sqlite3_finalize(ar->ins_amt);
         sqlite3_finalize(ar->cand);
         sqlite3_finalize(ar->ins_band);
-        sqlite3_finalize(ar->set_story);
+        sqlite3_finalize(ar->ins_sig);
         sqlite3_close(ar->db);
     }
     kb__sigger_free(ar->sigger);
@@ -267,57 +269,69 @@ static int put_analysis(kb_archive *ar, sqlite3_int64 rowid, const kb_article *a
 }
 
 /*
-** Give a newly stored article its story (docs/internals/dedup.md): its
-** signature's band keys look up earlier articles, kb__sig_decide picks the
-** most similar one above the threshold, and the keys worth keeping are
-** stored for the articles to come. Same transaction as the article.
+** Stories (docs/internals/dedup.md), in two steps around the article's
+** INSERT. Before: the signature's band keys look up earlier articles and
+** kb__sig_decide picks the most similar one above the threshold (*story 0:
+** a new story). After, once the row id is known: the signature and the
+** band keys worth keeping are stored for the articles to come.
 */
-static int put_story(kb_archive *ar, sqlite3_int64 rowid, const kb_article *a) {
+typedef struct story_work {
+    int have_sig;
     kb_sig sig;
+    uint64_t keys[KB_SIG_BANDS];
+    unsigned char store[KB_SIG_BANDS];
+    sqlite3_int64 story; /* 0: the article starts a story */
+} story_work;
+
+static int story_decide(kb_archive *ar, const kb_article *a, story_work *w) {
     int rc;
-    sqlite3_int64 story = rowid;
-    unsigned char blob[KB_SIG_BYTES];
-    int have_sig = 0;
+    w->have_sig = 0;
+    w->story = 0;
     if (!ar->sigger && (rc = kb__sigger_new(&ar->sigger, NULL))) return set_err(ar, rc, "out of memory");
     if (!ar->cand_sigs && !(ar->cand_sigs = malloc(sizeof(kb_sig) * KB_SIG_BANDS * KB_SIG_BUCKET_CAP)))
         return set_err(ar, KB_ENOMEM, "out of memory");
-    if (kb__sig_compute(ar->sigger, a, &sig) == KB_OK) {
-        have_sig = 1;
-        uint64_t keys[KB_SIG_BANDS];
-        kb__sig_bands(&sig, keys);
-        sqlite3_stmt *st = ar->cand;
-        for (int b = 0; b < KB_SIG_BANDS; b++) sqlite3_bind_int64(st, b + 1, (sqlite3_int64)keys[b]);
-        kb_sig_cand c[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
-        size_t nc = 0;
-        while (sqlite3_step(st) == SQLITE_ROW && nc < KB_SIG_BANDS * KB_SIG_BUCKET_CAP) {
-            const void *bp = sqlite3_column_blob(st, 3);
-            if (!bp || kb__sig_from_blob(bp, (size_t)sqlite3_column_bytes(st, 3), &ar->cand_sigs[nc])) continue;
-            c[nc].band_key = (uint64_t)sqlite3_column_int64(st, 0);
-            c[nc].article = sqlite3_column_int64(st, 1);
-            c[nc].story = sqlite3_column_int64(st, 2);
-            c[nc].sig = &ar->cand_sigs[nc];
-            nc++;
-        }
-        sqlite3_reset(st);
-        int64_t chosen = rowid;
-        unsigned char store[KB_SIG_BANDS];
-        kb__sig_decide(&sig, keys, KB_SIG_BANDS, c, nc, KB_SIG_THRESHOLD, rowid, &chosen, NULL, store);
-        story = chosen;
-        st = ar->ins_band;
-        for (int b = 0; b < KB_SIG_BANDS; b++) {
-            if (!store[b]) continue;
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)keys[b]);
-            sqlite3_bind_int64(st, 2, rowid);
-            if ((rc = step_done(ar, st, "storing story keys"))) return rc;
-        }
-        kb__sig_to_blob(&sig, blob);
+    if (kb__sig_compute(ar->sigger, a, &w->sig) != KB_OK) return KB_OK; /* no words: a story of its own */
+    w->have_sig = 1;
+    kb__sig_bands(&w->sig, w->keys);
+    sqlite3_stmt *st = ar->cand;
+    for (int b = 0; b < KB_SIG_BANDS; b++) sqlite3_bind_int64(st, b + 1, (sqlite3_int64)w->keys[b]);
+    kb_sig_cand c[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
+    size_t nc = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && nc < KB_SIG_BANDS * KB_SIG_BUCKET_CAP) {
+        const void *bp = sqlite3_column_blob(st, 3);
+        if (!bp || kb__sig_from_blob(bp, (size_t)sqlite3_column_bytes(st, 3), &ar->cand_sigs[nc])) continue;
+        c[nc].band_key = (uint64_t)sqlite3_column_int64(st, 0);
+        c[nc].article = sqlite3_column_int64(st, 1);
+        c[nc].story = sqlite3_column_int64(st, 2);
+        c[nc].sig = &ar->cand_sigs[nc];
+        nc++;
     }
-    sqlite3_stmt *st = ar->set_story;
-    sqlite3_bind_int64(st, 1, story);
-    if (have_sig) sqlite3_bind_blob(st, 2, blob, KB_SIG_BYTES, SQLITE_STATIC);
-    else sqlite3_bind_null(st, 2);
-    sqlite3_bind_int64(st, 3, rowid);
-    return step_done(ar, st, "storing the story");
+    sqlite3_reset(st);
+    if (s != SQLITE_ROW && s != SQLITE_DONE) return db_err(ar, "looking up stories");
+    int64_t chosen = 0;
+    kb__sig_decide(&w->sig, w->keys, KB_SIG_BANDS, c, nc, KB_SIG_THRESHOLD, 0, &chosen, NULL, w->store);
+    w->story = chosen;
+    return KB_OK;
+}
+
+static int story_store(kb_archive *ar, sqlite3_int64 rowid, const story_work *w) {
+    if (!w->have_sig) return KB_OK;
+    unsigned char blob[KB_SIG_BYTES];
+    kb__sig_to_blob(&w->sig, blob);
+    sqlite3_stmt *st = ar->ins_sig;
+    sqlite3_bind_int64(st, 1, rowid);
+    sqlite3_bind_int64(st, 2, w->story ? w->story : rowid);
+    sqlite3_bind_blob(st, 3, blob, KB_SIG_BYTES, SQLITE_STATIC);
+    int rc = step_done(ar, st, "storing the story signature");
+    st = ar->ins_band;
+    for (int b = 0; b < KB_SIG_BANDS && !rc; b++) {
+        if (!w->store[b]) continue;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)w->keys[b]);
+        sqlite3_bind_int64(st, 2, rowid);
+        rc = step_done(ar, st, "storing story keys");
+    }
+    return rc;
 }
 
 int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
@@ -327,7 +341,7 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     if (!ar->ins) {
         if (sqlite3_prepare_v3(ar->db,
                                "INSERT OR IGNORE INTO articles(id,url,domain,source,section,title,authors,published,"
-                               "language,body,related,format,ingested,analyzed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'),?)",
+                               "language,body,related,format,ingested,analyzed,story) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'),?,?)",
                                -1, SQLITE_PREPARE_PERSISTENT, &ar->ins, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db, "INSERT INTO articles_fts(rowid,title,body) VALUES(?,?,?)", -1,
                                SQLITE_PREPARE_PERSISTENT, &ar->ins_fts, NULL) != SQLITE_OK ||
@@ -341,15 +355,15 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
             sqlite3_prepare_v3(ar->db, "INSERT INTO amounts VALUES(?,?,?,?,?,?,?,?,?)", -1,
                                SQLITE_PREPARE_PERSISTENT, &ar->ins_amt, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db,
-                               "SELECT b.band_key, b.article, a.story, a.sig FROM story_bands b"
-                               " JOIN articles a ON a.rowid = b.article WHERE b.band_key IN (?1,?2,?3,?4,?5,?6,"
+                               "SELECT b.band_key, b.article, g.story, g.sig FROM story_bands b"
+                               " JOIN story_sigs g ON g.article = b.article WHERE b.band_key IN (?1,?2,?3,?4,?5,?6,"
                                "?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
                                "?27,?28,?29,?30,?31,?32) ORDER BY b.article",
                                -1, SQLITE_PREPARE_PERSISTENT, &ar->cand, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db, "INSERT INTO story_bands VALUES(?,?)", -1, SQLITE_PREPARE_PERSISTENT,
                                &ar->ins_band, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v3(ar->db, "UPDATE articles SET story = ?, sig = ? WHERE rowid = ?", -1,
-                               SQLITE_PREPARE_PERSISTENT, &ar->set_story, NULL) != SQLITE_OK)
+            sqlite3_prepare_v3(ar->db, "INSERT INTO story_sigs VALUES(?,?,?)", -1, SQLITE_PREPARE_PERSISTENT,
+                               &ar->ins_sig, NULL) != SQLITE_OK)
             return db_err(ar, "preparing the archive");
     }
     if (!ar->in_txn) {
@@ -381,6 +395,12 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     }
     if (!rc) rc = kb__buf_addc(&related, ']');
     if (rc) goto out;
+    /* The story is decided before the row is written (it goes in the row);
+    ** an article already stored makes this work wasted but harmless. */
+    story_work sw;
+    sw.have_sig = 0;
+    sw.story = 0;
+    if (!ar->no_stories && (rc = story_decide(ar, a, &sw))) goto out;
     sqlite3_stmt *st = ar->ins;
     bind_text(st, 1, a->id);
     bind_text(st, 2, a->url);
@@ -395,6 +415,8 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
     bind_text(st, 11, related.p);
     bind_text(st, 12, a->format);
     sqlite3_bind_int(st, 13, a->analyzed);
+    if (sw.story) sqlite3_bind_int64(st, 14, sw.story);
+    else sqlite3_bind_null(st, 14);
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE) {
@@ -414,7 +436,7 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
             goto out;
         }
         if (a->analyzed && (rc = put_analysis(ar, rowid, a))) goto out;
-        if (!ar->no_stories && (rc = put_story(ar, rowid, a))) goto out;
+        if (!ar->no_stories && (rc = story_store(ar, rowid, &sw))) goto out;
         if (stored) *stored = 1;
     }
     if (++ar->pending >= ar->batch) rc = kb_archive_flush(ar);
@@ -474,10 +496,11 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
     kb__buf_init(&f.sql, 1 << 16);
     const char *o = q->hl_open ? q->hl_open : "[", *c = q->hl_close ? q->hl_close : "]";
     const char *cols = "a.id, a.title, a.source, a.section, a.published, a.url";
-    const char *more = ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed, a.story";
+    const char *more = ", a.domain, a.authors, a.language, a.body, a.related, a.format, a.rowid, a.analyzed,"
+                       " coalesce(a.story, a.rowid)";
     /* Parameters: ?1 the MATCH expression, ?2 ?3 the highlight markers,
     ** then the filters in order. */
-    const char *copies = "(SELECT count(*) FROM articles s WHERE s.story = a.story)";
+    const char *copies = "1 + (SELECT count(*) FROM articles s WHERE s.story = coalesce(a.story, a.rowid))";
     if (match && !full) {
         /* Rank first, then make snippets for the page of hits only:
         ** snippet() in the ranking query would run on every match. With
@@ -494,7 +517,7 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
         else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
         kb__buf_printf(&f.sql,
-                       ") SELECT %s, snippet(articles_fts, 1, ?2, ?3, '…', 16), hits.score, a.story, %s FROM hits"
+                       ") SELECT %s, snippet(articles_fts, 1, ?2, ?3, '…', 16), hits.score, coalesce(a.story, a.rowid), %s FROM hits"
                        " JOIN articles_fts ON articles_fts.rowid = hits.rid AND articles_fts MATCH ?1"
                        " JOIN articles a ON a.rowid = hits.rid ORDER BY hits.score",
                        cols, copies);
@@ -502,12 +525,13 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         if (match)
             kb__buf_printf(&f.sql, "SELECT %s, NULL, bm25(articles_fts, 10.0, 1.0)%s FROM articles_fts"
                                    " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
-                           cols, full ? more : ", a.story, 1");
+                           cols, full ? more : ", coalesce(a.story, a.rowid), 1");
         else
-            kb__buf_printf(&f.sql, "SELECT %s, NULL, 0%s FROM articles a WHERE 1", cols, full ? more : ", a.story, 1");
+            kb__buf_printf(&f.sql, "SELECT %s, NULL, 0%s FROM articles a WHERE 1", cols,
+                           full ? more : ", coalesce(a.story, a.rowid), 1");
         add_filters(&f, q);
         /* Collapse without a query: the first article of each story. */
-        if (q->collapse && !match) kb__buf_adds(&f.sql, " AND (a.story IS NULL OR a.story = a.rowid)");
+        if (q->collapse && !match) kb__buf_adds(&f.sql, " AND a.story IS NULL");
         kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, 10.0, 1.0)" : " ORDER BY a.published DESC, a.rowid");
         if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
         else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
@@ -693,7 +717,8 @@ int kb_archive_get(kb_archive *ar, const char *id, kb_article **out) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ar->db,
                            "SELECT id, title, source, section, published, url, NULL, 0, domain, authors, language, "
-                           "body, related, format, rowid, analyzed, story FROM articles WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
+                           "body, related, format, rowid, analyzed, coalesce(story, rowid) FROM articles"
+                           " WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(ar, "looking up an article");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -830,12 +855,18 @@ int kb_archive_stories(kb_archive *ar, const char *since, long min_size, long li
     int rc;
     if ((rc = check_date(ar, "--since", since))) return rc;
     char sql[1024];
+    /* A story is its first article (story NULL) and the articles whose
+    ** story is that article's rowid: members come from the index on story,
+    ** the first articles are added by rowid. */
     snprintf(sql, sizeof sql,
-             "SELECT o.story, count(*), count(DISTINCT o.source), coalesce(min(substr(o.published,1,10)),''),"
-             " coalesce(max(substr(o.published,1,10)),''), (SELECT f.title FROM articles f WHERE f.rowid = o.story),"
-             " group_concat(DISTINCT o.source) FROM articles o WHERE o.story IS NOT NULL GROUP BY o.story"
-             " HAVING count(*) >= ?1 %s ORDER BY count(*) DESC, o.story %s",
-             since ? "AND max(substr(o.published,1,10)) >= ?2" : "", limit > 0 ? "LIMIT ?3" : "");
+             "SELECT m.sid, count(*), count(DISTINCT m.source), coalesce(min(substr(m.published,1,10)),''),"
+             " coalesce(max(substr(m.published,1,10)),''), (SELECT f.title FROM articles f WHERE f.rowid = m.sid),"
+             " group_concat(DISTINCT m.source) FROM ("
+             "SELECT story AS sid, source, published FROM articles WHERE story IS NOT NULL UNION ALL "
+             "SELECT rowid, source, published FROM articles WHERE rowid IN"
+             " (SELECT DISTINCT story FROM articles WHERE story IS NOT NULL)) m GROUP BY m.sid"
+             " HAVING count(*) >= ?1 %s ORDER BY count(*) DESC, m.sid %s",
+             since ? "AND max(substr(m.published,1,10)) >= ?2" : "", limit > 0 ? "LIMIT ?3" : "");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ar->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(ar, "reading stories");
     sqlite3_bind_int64(st, 1, min_size > 0 ? min_size : 1);
@@ -858,9 +889,9 @@ int kb_archive_stories(kb_archive *ar, const char *since, long min_size, long li
 int kb_archive_story_members(kb_archive *ar, long long story, int (*cb)(void *, const kb_hit *), void *ctx) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ar->db,
-                           "SELECT id, title, source, section, published, url, story,"
-                           " (SELECT count(*) FROM articles s WHERE s.story = ?1) FROM articles WHERE story = ?1"
-                           " ORDER BY published, rowid",
+                           "SELECT id, title, source, section, published, url, ?1,"
+                           " 1 + (SELECT count(*) FROM articles s WHERE s.story = ?1) FROM articles"
+                           " WHERE story = ?1 OR rowid = ?1 ORDER BY published, rowid",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(ar, "reading a story");
     sqlite3_bind_int64(st, 1, story);
