@@ -83,4 +83,26 @@ if [ "$(id -u)" -ne 0 ]; then
   mkdir "$T/ro"; chmod 555 "$T/ro"
   "$KHABAR" ingest --quiet --db "$T/ro/a.db" "$T/in.jsonl" 2>"$T/err"; [ $? -eq 3 ] || fail "read-only folder status"
 fi
+# 7. Stories: the same wire text from three outlets (one with a line added)
+# is one story; a different text is another; re-ingesting changes nothing.
+S="$T/s.db"
+body='أعلنت وزارة الصحة اليوم عن افتتاح ثلاثة مستشفيات جديدة في المحافظات الشمالية، بطاقة استيعابية تصل إلى ستمئة سرير، ضمن خطة لتحسين الخدمات الطبية في المناطق البعيدة. وقال الوزير في مؤتمر صحفي إن المستشفيات ستبدأ استقبال المرضى مطلع الشهر المقبل، وإن فرقا طبية متخصصة ستعمل فيها على مدار الساعة.'
+{
+  printf '{"url":"https://a.example/1","source":"الأولى","title":"افتتاح ثلاثة مستشفيات","text":"%s"}\n' "$body"
+  printf '{"url":"https://b.example/2","source":"الثانية","title":"الصحة تفتتح مستشفيات","text":"%s"}\n' "$body"
+  printf '{"url":"https://c.example/3","source":"الثالثة","title":"مستشفيات جديدة","text":"%s\\nتابعونا على مواقع التواصل."}\n' "$body"
+  printf '{"url":"https://d.example/4","source":"الرابعة","title":"خبر آخر","text":"فاز المنتخب الوطني على ضيفه بثلاثة أهداف مقابل هدف في مباراة ودية أقيمت مساء أمس على الملعب الأولمبي وسط حضور جماهيري كبير."}\n'
+} > "$T/wire.jsonl"
+"$KHABAR" ingest --quiet --db "$S" "$T/wire.jsonl" 2>/dev/null || fail "ingest of wire copies"
+"$KHABAR" ingest --quiet --db "$S" "$T/wire.jsonl" 2>/dev/null
+n=$("$KHABAR" stories --db "$S" --format csv | tail -n +2 | wc -l)
+[ "$n" -eq 1 ] || fail "stories: $n groups of 2+, want 1"
+"$KHABAR" stories --db "$S" --format csv | tail -n +2 | grep -q '^[0-9]*,3,3,' || fail "story size/outlets: $("$KHABAR" stories --db "$S" --format csv)"
+n=$("$KHABAR" search --db "$S" --collapse --format jsonl 'مستشفيات' | wc -l)
+[ "$n" -eq 1 ] || fail "search --collapse gave $n hits, want 1"
+"$KHABAR" search --db "$S" --collapse --format jsonl 'مستشفيات' | grep -q '"copies":3' || fail "collapse copies"
+id=$("$KHABAR" search --db "$S" --format csv 'مستشفيات' | sed -n 2p | cut -d, -f1 | tr -d '"')
+n=$("$KHABAR" show --db "$S" "$id" | sed -n '/the same story elsewhere/,$p' | tail -n +2 | grep -c .)
+[ "$n" -eq 2 ] || fail "show lists $n other copies, want 2"
+
 echo "archive tests passed"
