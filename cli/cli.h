@@ -31,6 +31,7 @@ int cmd_train_ner(int argc, char **argv);
 int cmd_quotes(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Print "khabar: what: message" to stderr. */
 void cli_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

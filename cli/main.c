@@ -23,6 +23,7 @@ static const struct {
     {"entities", cmd_entities, "the most mentioned people, places, organisations"},
     {"stories", cmd_stories, "the same article republished across outlets, grouped"},
     {"stats", cmd_stats, "articles, sources and dates in the archive"},
+    {"serve", cmd_serve, "HTTP JSON API + Arabic web page over the archive (read-only)"},
     {"train-ner", cmd_train_ner, "train the named-entity tagger on an ANERcorp-style corpus"},
     {"text", cmd_text, "look inside the Arabic analyser: normalize, tokenize, segment, stem, lang"},
 };

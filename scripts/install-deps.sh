@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
-      libsqlite3-dev sqlite3 libxml2-dev libstemmer-dev libzstd-dev zstd zlib1g-dev"
+      libsqlite3-dev sqlite3 libxml2-dev libstemmer-dev libzstd-dev zstd zlib1g-dev
+      libmicrohttpd-dev curl"
 
 missing=""
 for p in $PKGS; do
