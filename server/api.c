@@ -163,7 +163,7 @@ static int put_hit(void *ctx, const kb_hit *h) {
     srv_json_field(c->b, "published", h->published, 0);
     srv_json_field(c->b, "url", h->url, 0);
     srv_json_field(c->b, "snippet", h->snippet, 0);
-    srv_printf(c->b, ",\"score\":%.4f}", -h->score);
+    srv_printf(c->b, ",\"score\":%.4f,\"story\":%lld,\"copies\":%ld}", -h->score, h->story, h->copies);
     return c->b->failed;
 }
 
@@ -181,13 +181,12 @@ static void route_search(srv *s, const char *rest, const srv_qs *qs, srv_reply *
     q.offset = offset;
     q.hl_open = HL_OPEN;
     q.hl_close = HL_CLOSE;
+    q.collapse = collapse;
     srv_buf *b = &r->body;
     srv_puts(b, "{");
     srv_json_field(b, "q", q.q ? q.q : "", 1);
     srv_printf(b, ",\"offset\":%ld,\"limit\":%ld", offset, limit);
-    /* Stories (groups of copies of one article) are not built yet:
-    ** collapse is accepted and does nothing (docs/api.md). */
-    srv_puts(b, ",\"collapse\":false,\"results\":[");
+    srv_printf(b, ",\"collapse\":%s,\"results\":[", collapse ? "true" : "false");
     search_ctx c = {b, 0, limit, 0};
     kb_archive *ar = srv_acquire(s);
     int rc = kb_archive_search(ar, &q, put_hit, &c, NULL);
@@ -296,8 +295,73 @@ static void route_entities(srv *s, const char *rest, const srv_qs *qs, srv_reply
     if (!rc) srv_puts(b, "]}");
 }
 
+static int put_story(void *ctx, const kb_story *st) {
+    search_ctx *c = ctx;
+    srv_buf *b = c->b;
+    srv_printf(b, "%s{\"story\":%lld,\"size\":%ld,\"outlets\":%ld", c->n++ ? "," : "", st->id, st->size,
+               st->outlets);
+    srv_json_field(b, "first", st->first[0] ? st->first : NULL, 0);
+    srv_json_field(b, "last", st->last[0] ? st->last : NULL, 0);
+    srv_json_field(b, "title", st->title, 0);
+    srv_json_field(b, "sources", st->sources, 0);
+    srv_puts(b, "}");
+    return b->failed;
+}
+
+static int put_member(void *ctx, const kb_hit *h) {
+    search_ctx *c = ctx;
+    srv_puts(c->b, c->n++ ? ",{" : "{");
+    srv_json_field(c->b, "id", h->id, 1);
+    srv_json_field(c->b, "title", h->title, 0);
+    srv_json_field(c->b, "source", h->source, 0);
+    srv_json_field(c->b, "published", h->published, 0);
+    srv_json_field(c->b, "url", h->url, 0);
+    srv_puts(c->b, "}");
+    return c->b->failed;
+}
+
+/* GET /api/stories (since, min_size, limit): the largest stories;
+** GET /api/stories/{id}: the articles of one story, earliest first. */
 static void route_stories(srv *s, const char *rest, const srv_qs *qs, srv_reply *r) {
-    srv_error(r, 501, "stories are not available yet: the archive does not group copies of one story");
+    srv_buf *b = &r->body;
+    if (rest && *rest) {
+        static const char *const none[] = {NULL};
+        if (check_params(qs, none, r)) return;
+        char *end;
+        long long id = strtoll(rest, &end, 10);
+        if (*end || id <= 0) {
+            srv_error(r, 400, "a story id is a positive number");
+            return;
+        }
+        srv_printf(b, "{\"story\":%lld,\"articles\":[", id);
+        search_ctx c = {b, 0, 0, 0};
+        kb_archive *ar = srv_acquire(s);
+        int rc = kb_archive_story_members(ar, id, put_member, &c);
+        if (rc) lib_error(r, ar, rc);
+        srv_release(s, ar);
+        if (rc) return;
+        if (!c.n) {
+            srv_error(r, 404, "no story %lld", id);
+            return;
+        }
+        srv_puts(b, "]}");
+        return;
+    }
+    static const char *const allowed[] = {"since", "min_size", "limit", NULL};
+    long min_size, limit;
+    if (check_params(qs, allowed, r) || get_long(qs, "min_size", 2, 1, 1000000, &min_size, r) ||
+        get_long(qs, "limit", 50, 1, SRV_MAX_PAGE, &limit, r))
+        return;
+    const char *since = get_str(qs, "since");
+    srv_puts(b, "{");
+    srv_json_field(b, "since", since, 1);
+    srv_printf(b, ",\"min_size\":%ld,\"results\":[", min_size);
+    search_ctx c = {b, 0, limit, 0};
+    kb_archive *ar = srv_acquire(s);
+    int rc = kb_archive_stories(ar, since, min_size, limit, put_story, &c);
+    if (rc) lib_error(r, ar, rc);
+    srv_release(s, ar);
+    if (!rc) srv_puts(b, "]}");
 }
 
 #define STATS_MAX_SOURCES 1000

@@ -869,7 +869,8 @@ int kb_archive_stories(kb_archive *ar, const char *since, long min_size, long li
              since ? "AND max(substr(m.published,1,10)) >= ?2" : "", limit > 0 ? "LIMIT ?3" : "");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ar->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(ar, "reading stories");
-    sqlite3_bind_int64(st, 1, min_size > 0 ? min_size : 1);
+    /* A story has two articles at least: one alone is just an article. */
+    sqlite3_bind_int64(st, 1, min_size > 2 ? min_size : 2);
     if (since) sqlite3_bind_text(st, 2, since, -1, SQLITE_TRANSIENT);
     if (limit > 0) sqlite3_bind_int64(st, 3, limit);
     int s;

@@ -76,7 +76,7 @@ grep -q '"entities":\[{' "$T/body" || fail "article $id has no entities"
 expect 200 "/api/articles/$(echo "$id" | cut -c1-8)"   # a unique prefix works too
 expect 200 '/api/search?q=&limit=100'
 n=$(grep -o '"id":"' "$T/body" | wc -l)
-[ "$n" -eq 5 ] || fail "empty query lists $n articles, want 5"
+[ "$n" -eq 6 ] || fail "empty query lists $n articles, want 6"
 expect 200 '/api/search?limit=2&offset=0'
 grep -q '"more":true' "$T/body" || fail "more is not true on a partial page"
 expect 200 '/api/search?limit=2&offset=4'
@@ -85,17 +85,25 @@ expect 200 '/api/search?q=%D8%A7%D9%84%D9%84%D9%82%D8%A7%D8%AD&collapse=1'
 
 # 3. The other routes.
 expect 200 /api/stats
-grep -q '"articles":5,' "$T/body" || fail "stats: $(cat "$T/body")"
+grep -q '"articles":6,' "$T/body" || fail "stats: $(cat "$T/body")"
 expect 200 '/api/quotes?limit=10'
 grep -q '"results":\[{"article":' "$T/body" || fail "quotes: $(cat "$T/body")"
 expect 200 '/api/entities?type=ORG&top=5'
 grep -q '"type":"ORG"' "$T/body" || fail "entities: $(cat "$T/body")"
 expect 200 /api/histogram
 grep -q '^\[{"day":"2024-' "$T/body" || fail "histogram: $(cat "$T/body")"
-expect 501 /api/stories
+expect 200 '/api/stories?limit=10'
+grep -q '"results":\[{"story":' "$T/body" || fail "stories: $(cat "$T/body")"
+sid=$(sed 's/.*"results":\[{"story":\([0-9]*\).*/\1/' "$T/body")
+expect 200 "/api/stories/$sid"
+grep -q '"articles":\[{"id":' "$T/body" || fail "story members: $(cat "$T/body")"
+expect 404 /api/stories/99999999
+expect 400 /api/stories/abc
+expect 200 '/api/search?q=%D8%A7%D9%84%D9%84%D9%82%D8%A7%D8%AD&collapse=1'
+grep -q '"collapse":true' "$T/body" || fail "collapse: $(head -c 300 "$T/body")"
 expect 200 /api/export
 n=$(wc -l <"$T/body")
-[ "$n" -eq 5 ] || fail "export gave $n lines, want 5"
+[ "$n" -eq 6 ] || fail "export gave $n lines, want 6"
 expect 200 '/api/export?format=csv&q=%D8%A7%D9%84%D9%84%D9%82%D8%A7%D8%AD'
 head -n 1 "$T/body" | grep -q '^id,url,source,section,published,title,authors,body' || fail "csv header"
 

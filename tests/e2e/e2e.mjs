@@ -110,7 +110,7 @@ async function main() {
   const marked = await page.locator('#article-body mark.ent').allTextContents();
   check(marked.length === bodyEnts.length, `entities marked in the body (${marked.length})`);
   check(bodyEnts.every((e, i) => marked[i] === e.text), 'marked text = the entity text (code-point offsets)');
-  check(await page.locator('#story').isHidden(), 'no story section while stories do not exist');
+  check(await page.locator('#story').isHidden(), 'no story section: the examples have no copies elsewhere');
   await page.screenshot({ path: join(artifacts, '03-article.png'), fullPage: true });
 
   // Speaker view: from a named speaker in the quotes, else from /api/quotes.
@@ -153,7 +153,7 @@ async function main() {
   await page.waitForSelector('#no-results');
   check(await page.inputValue('#since') === '2030-01-01', 'date filter kept in the form');
 
-  // 400/404 are the error views under test; 501 is /api/stories until stories exist.
+  // 400/404 are the error views under test.
   const csp = problems.filter(p => !/Failed to load resource.*\b(400|404|501)\b/.test(p));
   check(csp.length === 0, 'no console errors, page errors or dialogs' + (csp.length ? ': ' + csp.join(' | ') : ''));
 }
