@@ -34,7 +34,10 @@ say "khabar search '\"موجة حر\"' --format csv"
 say "khabar quotes: who said what (from the pages above)"
 "$KHABAR" quotes --db "$DB" || true
 
+say "khabar stories: the same article from two outlets, grouped"
+"$KHABAR" stories --db "$DB"
+
 say "khabar entities --top 8"
 "$KHABAR" entities --db "$DB" --top 8
 
-say "done: try '$KHABAR search --db $DB QUERY' or '$KHABAR --help'"
+say "done: try '$KHABAR search --db $DB QUERY', '$KHABAR serve --db $DB' (then open http://127.0.0.1:8080/) or '$KHABAR --help'"
