@@ -111,6 +111,7 @@ typedef struct qctx {
     person *pers;
     int npers;
     int cur;                /* current speaker, -1 unknown */
+    int cur_gender;         /* gender of the verb that named it (verb_gender) */
     unsigned long clock;
     /* PER entities: sorted by (paragraph, start) and a cursor per paragraph */
     const kb_entity **ents;
@@ -261,6 +262,36 @@ static void classify(qctx *c, tok *k) {
         k->tcls = v;
         k->tclsn = tab ? (size_t)(tab - v) : vn;
     }
+}
+
+/*
+** Grammatical gender of a speech verb, from its form: 1 feminine, 0
+** masculine, -1 unknown. Arabic verbs agree with their subject, so a
+** feminine verb with no subject ("واعتبرت أن") cannot continue a speaker
+** who was introduced by a masculine one ("قال العلوي"), and the other way
+** round. Past: the feminine is the masculine form plus ت (قالت، لفتت) — checked
+** against the lexicon, since some masculine forms end in ت; present: ت for
+** ي (تقول); participle: the ة of مؤكدةً, folded to ه.
+*/
+static int verb_gender(const qctx *c, const tok *k) {
+    const char *w = N(c, k);
+    size_t n = k->nn;
+    if (k->waw) { w += 2; n -= 2; }
+    if (n < 4) return -1;
+    if (k->kind == K_PRESENT) return starts_with(w, n, "ت") ? 1 : starts_with(w, n, "ي") ? 0 : -1;
+    if (k->kind == K_PARTICIPLE) {
+        if (!memcmp(w + n - 2, "ه", 2)) return 1;
+        return !memcmp(w + n - 2, "ا", 2) ? 0 : -1;
+    }
+    if (k->kind == K_PAST) {
+        size_t vn;
+        if (!memcmp(w + n - 2, "ت", 2)) {
+            const char *v = kb__lex_find(c->verbs, w, n - 2, &vn);
+            if (v && has_kind(v, vn, "past")) return 1;
+        }
+        return 0;
+    }
+    return -1;
 }
 
 /* Split the paragraph into words and punctuation marks, with byte and code
@@ -469,7 +500,13 @@ static const kb_entity *entity_in(qctx *c, size_t c0, size_t c1) {
 ** part; definite words, "باسم" and the word after an indefinite office
 ** ("وزير خارجية") continue it; the rest is the name.
 */
+static int resolve_at(qctx *c, size_t m0, size_t m1, size_t mskip, size_t a0, size_t a1, int swapped);
+
 static int resolve(qctx *c, size_t m0, size_t m1, size_t mskip, size_t a0, size_t a1) {
+    return resolve_at(c, m0, m1, mskip, a0, a1, 0);
+}
+
+static int resolve_at(qctx *c, size_t m0, size_t m1, size_t mskip, size_t a0, size_t a1, int swapped) {
     const tok *t = c->t;
     if (m0 >= m1) return c->cur;
     if (t[m0].cls & W_GENERIC) return -1;
@@ -524,6 +561,13 @@ static int resolve(qctx *c, size_t m0, size_t m1, size_t mskip, size_t a0, size_
                 has_a = role_read(c, a0, a1, &ra);
             }
         }
+    }
+    /* "قال محافظ البنك، الدكتور كريم العلوي، إن": a role first, the name in
+    ** the apposition. Read it the other way round, once. */
+    if (!name && !swapped && a1 > a0) {
+        const kb_entity *ae = entity_in(c, t[a0].c0, t[a1 - 1].c1);
+        if ((ae && !strcmp(ae->type, "PER")) || (t[a0].cls & W_TITLE))
+            return resolve_at(c, a0, a1, 0, m0, m1, 1);
     }
     has_r = role_read(c, m0, k, &r);
     int id = -1;
@@ -854,9 +898,12 @@ static int find_in_paragraph(qctx *c, long *close) {
         if (!allowed) { i++; continue; }
         found f;
         int ok = 0, pid = -1;
+        int named = 0;
         if (k->kind == K_PARTICIPLE) {
             ok = parse_participle(c, i, close, &f);
             pid = c->cur;
+            int g = verb_gender(c, k);
+            if (pid >= 0 && g >= 0 && c->cur_gender >= 0 && g != c->cur_gender) pid = -1;
         } else if (k->kind == K_PAST || k->kind == K_PRESENT) {
             ok = parse_verb(c, i, close, &f);
             if (!ok && !open && lastq_close >= 0 && (size_t)lastq_open >= used_upto && lastq_close < (long)i &&
@@ -877,6 +924,13 @@ static int find_in_paragraph(qctx *c, long *close) {
             }
             if (ok && f.m0 == f.m1 && !k->waw) subject_before(c, i, sent, &f);
             if (ok) pid = resolve(c, f.m0, f.m1, 0, f.a0, f.a1);
+            if (ok && f.m0 < f.m1) named = 1;
+            else if (ok && pid >= 0 && pid == c->cur) {
+                /* An omitted subject continues the speaker only when the
+                ** verb agrees with the one that named them. */
+                int g = verb_gender(c, k);
+                if (g >= 0 && c->cur_gender >= 0 && g != c->cur_gender) pid = -1;
+            }
         } else if (k->kind == K_ATTR && !open) {
             /* بحسب X / وفقًا لـ X / نقلًا عن X / على لسان X */
             char req[64];
@@ -956,6 +1010,7 @@ static int find_in_paragraph(qctx *c, long *close) {
         }
         open = 1;
         qs = f.s; qv0 = i; qv1 = f.v1; qm0 = f.m0; qm1 = f.m1; qmskip = 0; qpid = pid;
+        if (named || pid != c->cur) c->cur_gender = named ? verb_gender(c, k) : -1;
         c->cur = pid;
         i = f.s;
     }
@@ -983,6 +1038,7 @@ int kb__find_quotes(kb_xart *x) {
     memset(&c, 0, sizeof c);
     c.x = x;
     c.cur = -1;
+    c.cur_gender = -1;
     c.verbs = kb__lex_get("speech-verbs.tsv", KB_NORM_SEARCH);
     c.words = kb__lex_get("quote-words.tsv", KB_NORM_SEARCH);
     c.titles = kb__lex_get("speaker-titles.tsv", KB_NORM_SEARCH);
