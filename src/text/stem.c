@@ -32,6 +32,7 @@
 ** loaded once, on first use.
 */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,44 +56,74 @@ enum {
 /*
 ** The four word lists go into one open-addressing table built once, so that
 ** a single probe answers every question about a string (is it a stopword, a
-** listed exception, a word with a root-letter و): the stemmer asks up to
-** five questions per word and must stay well above 10M words/s. Keys point
-** into the lexicons, which live until the process ends.
+** listed exception, a word with a root-letter و). Keys point into the
+** lexicons, which live until the process ends.
+**
+** The stemmer asks up to ten questions per word, all about substrings of the
+** word (the word less a prefix, less a suffix, with ه appended), and most of
+** them have the answer "in no list". Two things make that cheap:
+**
+**   - The hash is a polynomial over 16-bit units (a letter's two bytes):
+**     h(c0..ck) = c0 K^k + ... + ck, mod 2^64. kb_stem computes the hash of
+**     every prefix of the word once, in the same pass that checks its bytes,
+**     and gets the hash of any substring [b, e) as H[e] - H[b] K^(e-b), and
+**     of the substring plus ه as that times K plus ه: one multiply per
+**     question instead of a pass over the bytes.
+**   - A probe first reads a dense array of 16-bit tags (8 KB for the 600 or
+**     so entries, so it stays in L1); an empty tag ends a miss at once, and
+**     the entry itself (its full hash, then its bytes) is read only when the
+**     tag matches. The table is kept at most a quarter full.
+**
+** A key of odd length (kb_is_stopword takes any bytes) hashes its last byte
+** as a unit of its own; such keys never match a word of letters anyway.
 */
 enum { IN_STOP = 1, IN_KEEP = 2, IN_WAW = 4, IN_SEGKEEP = 8 };
 
 typedef struct word_slot {
+    uint64_t h;
     const char *key;
     uint32_t n;
     uint32_t flags;
 } word_slot;
 
+#define HASH_K 0x9E3779B97F4A7C15ULL
+
+/* Until the lexicons load (or if they cannot), lookups see one empty slot. */
+static const uint16_t g_no_tags[2]; /* slot_of() gives 0 or 1 before */
+static const uint16_t *g_tags = g_no_tags;
 static word_slot *g_tab;
 static size_t g_mask;
+static unsigned g_shift = 63;
+/* K^i, for the hash of a substring from two prefix hashes. */
+static uint64_t g_pow[MAX_LETTERS + 2];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+/* Set (release) once the tables above are final, so that the hot path
+** checks one flag instead of calling pthread_once. */
+static atomic_int g_ready;
 
-/* A fast hash for short keys: 8-byte loads, multiply and fold. */
-static inline uint64_t word_hash(const char *p, size_t n) {
-    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
-    while (n >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        h = (h ^ x) * 0xBF58476D1CE4E5B9ULL;
-        h ^= h >> 31;
-        p += 8;
-        n -= 8;
-    }
-    uint64_t x = 0;
-    memcpy(&x, p, n);
-    h = (h ^ x) * 0x94D049BB133111EBULL;
-    return h ^ (h >> 29);
+static inline uint64_t hash_step(uint64_t h, unsigned unit) { return h * HASH_K + unit; }
+
+static uint64_t bytes_hash(const unsigned char *p, size_t n) {
+    uint64_t h = 0;
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) h = hash_step(h, (unsigned)p[i] << 8 | p[i + 1]);
+    if (i < n) h = hash_step(h, p[i]);
+    return h;
 }
 
-static void tab_add(const char *k, size_t n, uint32_t flag) {
-    size_t h = (size_t)word_hash(k, n) & g_mask;
+/* Slot index and tag: two disjoint slices of one multiplicative scramble,
+** since the polynomial's low bits mix poorly. A tag is never 0 (empty). */
+static inline size_t slot_of(uint64_t h) { return (size_t)((h * 0xBF58476D1CE4E5B9ULL) >> g_shift); }
+static inline uint16_t tag_of(uint64_t h) { return (uint16_t)(((h * 0xBF58476D1CE4E5B9ULL) >> 8) | 1); }
+
+static void tab_add(uint16_t *tags, const char *k, size_t n, uint32_t flag) {
+    uint64_t h = bytes_hash((const unsigned char *)k, n);
+    size_t i = slot_of(h);
     for (;;) {
-        word_slot *e = &g_tab[h];
-        if (!e->key) {
+        word_slot *e = &g_tab[i];
+        if (!tags[i]) {
+            tags[i] = tag_of(h);
+            e->h = h;
             e->key = k;
             e->n = (uint32_t)n;
             e->flags = flag;
@@ -102,7 +133,7 @@ static void tab_add(const char *k, size_t n, uint32_t flag) {
             e->flags |= flag;
             return;
         }
-        h = (h + 1) & g_mask;
+        i = (i + 1) & g_mask;
     }
 }
 
@@ -116,79 +147,105 @@ static void load_lexicons(void) {
                  {"segment-keep.tsv", IN_SEGKEEP}};
     const kb_lex *lx[4];
     size_t total = 0, slots = 64;
+    unsigned bits = 6;
+    g_pow[0] = 1;
+    for (size_t i = 1; i < sizeof g_pow / sizeof *g_pow; i++) g_pow[i] = g_pow[i - 1] * HASH_K;
     for (int i = 0; i < 4; i++) {
         lx[i] = kb__lex_get(lists[i].name, KB_NORM_SEARCH);
         total += kb__lex_size(lx[i]);
     }
-    while (slots < 2 * total) slots *= 2;
+    while (slots < 4 * total) {
+        slots *= 2;
+        bits++;
+    }
     /* On out-of-memory the stemmer runs without its lists: still correct
     ** UTF-8 out, only less careful with exceptions. */
+    uint16_t *tags = calloc(slots, sizeof *tags);
     g_tab = calloc(slots, sizeof *g_tab);
-    if (!g_tab) return;
+    if (!tags || !g_tab) {
+        free(tags);
+        free(g_tab);
+        g_tab = NULL;
+        atomic_store_explicit(&g_ready, 1, memory_order_release);
+        return;
+    }
     g_mask = slots - 1;
+    g_shift = 64 - bits;
     for (int i = 0; i < 4; i++) {
         for (size_t j = 0; j < kb__lex_size(lx[i]); j++) {
             size_t kn;
             const char *k = kb__lex_key(lx[i], j, &kn);
-            if (kn) tab_add(k, kn, lists[i].flag);
+            if (kn) tab_add(tags, k, kn, lists[i].flag);
         }
+    }
+    g_tags = tags;
+    atomic_store_explicit(&g_ready, 1, memory_order_release);
+}
+
+static inline void lexicons_ready(void) {
+    if (!atomic_load_explicit(&g_ready, memory_order_acquire)) pthread_once(&g_once, load_lexicons);
+}
+
+/*
+** The IN_* flags of the string with hash h: p[0..n), followed by ه when heh
+** is set; 0 when it is in no list.
+*/
+static inline uint32_t lookup(uint64_t h, const unsigned char *p, size_t n, int heh) {
+    const uint16_t tag = tag_of(h);
+    size_t i = slot_of(h);
+    for (;;) {
+        const uint16_t t = g_tags[i];
+        if (!t) return 0;
+        if (t == tag) {
+            const word_slot *e = &g_tab[i];
+            if (e->h == h && e->n == n + (heh ? 2 : 0) && !memcmp(e->key, p, n) &&
+                (!heh || ((unsigned char)e->key[n] == (HEH >> 8) && (unsigned char)e->key[n + 1] == (HEH & 0xFF))))
+                return e->flags;
+        }
+        i = (i + 1) & g_mask;
     }
 }
 
-/* The IN_* flags of p[0..n); 0 when it is in no list. */
-static inline uint32_t word_flags(const char *p, size_t n) {
-    if (!g_tab) return 0;
-    size_t h = (size_t)word_hash(p, n) & g_mask;
-    for (;;) {
-        const word_slot *e = &g_tab[h];
-        if (!e->key) return 0;
-        if (e->n == n && !memcmp(e->key, p, n)) return e->flags;
-        h = (h + 1) & g_mask;
-    }
-}
+/* A word of letters and the hashes of its prefixes: pre[i] is the hash of
+** letters [0, i). */
+typedef struct stem_word {
+    const unsigned char *s;
+    uint64_t pre[MAX_LETTERS + 1];
+} stem_word;
 
 static inline unsigned letter(const unsigned char *s, size_t i) {
     return (unsigned)s[2 * i] << 8 | s[2 * i + 1];
 }
 
-/* 1 if s[0..n) is made only of two-byte Arabic-block letters. */
-static int arabic_letters(const unsigned char *s, size_t n) {
-    if (n & 1) return 0;
-    for (size_t i = 0; i < n; i += 2)
-        if (s[i] < 0xD8 || s[i] > 0xDB || (s[i + 1] & 0xC0) != 0x80) return 0;
-    return 1;
+static inline uint64_t span_hash(const stem_word *w, size_t b, size_t e) {
+    return w->pre[e] - w->pre[b] * g_pow[e - b];
 }
 
-/* The IN_* flags of letters [b, e) of s. */
-static inline uint32_t flags_of(const unsigned char *s, size_t b, size_t e) {
-    return word_flags((const char *)s + 2 * b, 2 * (e - b));
+/* The IN_* flags of letters [b, e). */
+static inline uint32_t flags_of(const stem_word *w, size_t b, size_t e) {
+    return lookup(span_hash(w, b, e), w->s + 2 * b, 2 * (e - b), 0);
 }
 
-static inline int kept(const unsigned char *s, size_t b, size_t e) {
-    return (flags_of(s, b, e) & IN_KEEP) != 0;
+static inline int kept(const stem_word *w, size_t b, size_t e) {
+    return (flags_of(w, b, e) & IN_KEEP) != 0;
 }
 
 /* The IN_* flags of letters [b, e) followed by ه: "ولايت" is "ولاية" before
 ** a pronoun, "ولاي" is "ولاية" without its ta marbuta. */
-static uint32_t flags_with_heh(const unsigned char *s, size_t b, size_t e) {
-    unsigned char buf[2 * MAX_LETTERS + 2];
-    size_t n = 2 * (e - b);
-    memcpy(buf, s + 2 * b, n);
-    buf[n] = HEH >> 8;
-    buf[n + 1] = HEH & 0xFF;
-    return flags_of(buf, 0, e - b + 1);
+static inline uint32_t flags_with_heh(const stem_word *w, size_t b, size_t e) {
+    return lookup(hash_step(span_hash(w, b, e), HEH), w->s + 2 * b, 2 * (e - b), 1);
 }
 
 /*
-** The initial letter of s[0..L), whose suffixes cut give letters [0, e), is
-** a root letter: the word or its stem (also with ة, or less a nisba ي) is in
-** stem-waw.tsv or in the segmenter's list of words that begin with root
-** letters (data/segment-keep.tsv).
+** The initial letter of the word of L letters, whose suffixes cut give
+** letters [0, e), is a root letter: the word or its stem (also with ة, or
+** less a nisba ي) is in stem-waw.tsv or in the segmenter's list of words
+** that begin with root letters (data/segment-keep.tsv).
 */
-static int initial_is_root(const unsigned char *s, size_t L, size_t e) {
+static int initial_is_root(const stem_word *w, size_t L, size_t e) {
     const uint32_t root = IN_WAW | IN_SEGKEEP;
-    if ((flags_of(s, 0, L) | flags_of(s, 0, e) | flags_with_heh(s, 0, e)) & root) return 1;
-    return e > 3 && letter(s, e - 1) == YEH && (flags_of(s, 0, e - 1) & root);
+    if ((flags_of(w, 0, L) | flags_of(w, 0, e) | flags_with_heh(w, 0, e)) & root) return 1;
+    return e > 3 && letter(w->s, e - 1) == YEH && (flags_of(w, 0, e - 1) & root);
 }
 
 static inline int ends2(const unsigned char *s, size_t e, unsigned a, unsigned b) {
@@ -205,10 +262,11 @@ static inline int ends2(const unsigned char *s, size_t e, unsigned a, unsigned b
 ** marbuta becomes before a pronoun; or, with no pronoun, one number suffix
 ** (ات ون ين ان وا) and the ت of a feminine dual.
 */
-static size_t cut_suffixes(const unsigned char *s, size_t b, size_t e, int article, int *hit) {
+static size_t cut_suffixes(const stem_word *w, size_t b, size_t e, int article, int *hit) {
+    const unsigned char *s = w->s;
     size_t len = e - b;
     /* kb_stem has already looked up the whole word (b == 0). */
-    if (b > 0 && kept(s, b, e)) { *hit = 1; return e; }
+    if (b > 0 && kept(w, b, e)) { *hit = 1; return e; }
     unsigned z = letter(s, e - 1), y = len >= 2 ? letter(s, e - 2) : 0;
     size_t cut = 0;
     size_t single_heh = 0;
@@ -227,14 +285,14 @@ static size_t cut_suffixes(const unsigned char *s, size_t b, size_t e, int artic
     if (cut) {
         e -= cut;
         len -= cut;
-        if (kept(s, b, e)) { *hit = 1; return e; }
+        if (kept(w, b, e)) { *hit = 1; return e; }
         if (len >= 2 + MIN_STEM && ends2(s, e, ALEF, TEH)) return e - 2;
         /* A ta marbuta before a pronoun is written ت. After a lone ه the
         ** ه may itself have been the ta marbuta ("ثابتة" = ثابت + ة), so
         ** demand a longer stem there. */
         if (letter(s, e - 1) == TEH && len >= 1 + MIN_STEM + single_heh) {
             /* "ولايته" -> the listed "ولاية", spelled as listed. */
-            if (flags_with_heh(s, b, e - 1) & IN_KEEP) { *hit = 2; return e - 1; }
+            if (flags_with_heh(w, b, e - 1) & IN_KEEP) { *hit = 2; return e - 1; }
             return e - 1;
         }
         return e;
@@ -245,7 +303,7 @@ static size_t cut_suffixes(const unsigned char *s, size_t b, size_t e, int artic
     if (z == ALEF && !article && len >= 1 + MIN_STEM && y != ALEF && y != WAW &&
         !(y == YEH && letter(s, e - 3) == ALEF)) {
         e--;
-        if (kept(s, b, e)) *hit = 1;
+        if (kept(w, b, e)) *hit = 1;
         return e;
     }
     if (len >= 2 + MIN_STEM &&
@@ -254,7 +312,7 @@ static size_t cut_suffixes(const unsigned char *s, size_t b, size_t e, int artic
         int dual = z == NOON && y != WAW;
         e -= 2;
         len -= 2;
-        if (kept(s, b, e)) { *hit = 1; return e; }
+        if (kept(w, b, e)) { *hit = 1; return e; }
         /* Feminine dual or oblique plural: "حكومتان", "ساعتين" -> "حكوم", "ساع". */
         if (dual && len >= 1 + MIN_STEM && letter(s, e - 1) == TEH) e--;
     }
@@ -296,43 +354,88 @@ static size_t preposition_len(const unsigned char *s, size_t L) {
     return i + 1;
 }
 
+/*
+** memmove(dst, src, n) for the short spans kb_stem copies, without the
+** library call: every load is done before the first store, so any overlap
+** (in place, dst == word, is the common one) is right.
+*/
+static inline void move_short(char *dst, const unsigned char *src, size_t n) {
+    uint64_t a, b, c, d;
+    uint32_t x, y;
+    if (n >= 8 && n <= 16) {
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(&x, src, 4);
+        memcpy(&y, src + n - 4, 4);
+        memcpy(dst, &x, 4);
+        memcpy(dst + n - 4, &y, 4);
+    } else if (n > 16 && n <= 32) {
+        memcpy(&a, src, 8);
+        memcpy(&b, src + 8, 8);
+        memcpy(&c, src + n - 16, 8);
+        memcpy(&d, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + 8, &b, 8);
+        memcpy(dst + n - 16, &c, 8);
+        memcpy(dst + n - 8, &d, 8);
+    } else {
+        memmove(dst, src, n);
+    }
+}
+
 size_t kb_stem(const char *word, size_t n, char *dst) {
     const unsigned char *s = (const unsigned char *)word;
     size_t L = n / 2, b = 0, e = L;
     int hit = 0;
-    if (n < 6 || L > MAX_LETTERS || !arabic_letters(s, n)) goto unchanged;
-    pthread_once(&g_once, load_lexicons);
-    if (word_flags(word, n) & (IN_STOP | IN_KEEP)) goto unchanged;
+    uint64_t h = 0;
+    stem_word w;
+    if (n < 6 || (n & 1) || L > MAX_LETTERS) goto unchanged;
+    /* One pass checks that every letter is a two-byte letter of the Arabic
+    ** block (lead byte D8-DB, then a continuation byte) and hashes the
+    ** prefixes. */
+    w.s = s;
+    w.pre[0] = 0;
+    for (size_t i = 0; i < L; i++) {
+        const unsigned c = letter(s, i);
+        if ((c & 0xFCC0) != 0xD880) goto unchanged;
+        h = hash_step(h, c);
+        w.pre[i + 1] = h;
+    }
+    lexicons_ready();
+    if (lookup(h, s, n, 0) & (IN_STOP | IN_KEEP)) goto unchanged;
 
     size_t a = article_len(s, L);
     if (a && L - a >= MIN_STEM_ARTICLE) {
         /* "الله", "ألمانيا": the ال is part of the listed word. A prefix
         ** ending in ال leaves "ال" + rest as a contiguous tail. */
-        if (letter(s, a - 1) == LAM && letter(s, a - 2) == ALEF && kept(s, a - 2, L)) {
+        if (letter(s, a - 1) == LAM && letter(s, a - 2) == ALEF && kept(&w, a - 2, L)) {
             b = a - 2;
         } else {
             b = a;
-            e = cut_suffixes(s, b, L, 1, &hit);
+            e = cut_suffixes(&w, b, L, 1, &hit);
         }
     } else if ((a = preposition_len(s, L)) != 0) {
         /* ب or ل before a derived noun ("بمشاركة", "لتحقيق"), guarded like
         ** the lone و below. */
-        e = cut_suffixes(s, 0, L, 0, &hit);
-        if (!hit && !initial_is_root(s, L, e)) {
+        e = cut_suffixes(&w, 0, L, 0, &hit);
+        if (!hit && !initial_is_root(&w, L, e)) {
             b = a;
-            e = cut_suffixes(s, a, L, 0, &hit);
+            e = cut_suffixes(&w, a, L, 0, &hit);
         }
     } else if (letter(s, 0) == WAW && L >= 1 + MIN_STEM) {
         /* A lone و: cut it unless it is a root letter ("وزيرها" -> "وزير"). */
-        e = cut_suffixes(s, 0, L, 0, &hit);
-        if (!hit && !initial_is_root(s, L, e)) {
+        e = cut_suffixes(&w, 0, L, 0, &hit);
+        if (!hit && !initial_is_root(&w, L, e)) {
             b = 1;
-            e = cut_suffixes(s, 1, L, 0, &hit);
+            e = cut_suffixes(&w, 1, L, 0, &hit);
         }
     } else {
-        e = cut_suffixes(s, 0, L, 0, &hit);
+        e = cut_suffixes(&w, 0, L, 0, &hit);
     }
-    memmove(dst, s + 2 * b, 2 * (e - b));
+    move_short(dst, s + 2 * b, 2 * (e - b));
     if (hit == 2) { /* room: at least a pronoun was cut */
         dst[2 * (e - b)] = (char)(HEH >> 8);
         dst[2 * (e - b) + 1] = (char)(HEH & 0xFF);
@@ -341,11 +444,12 @@ size_t kb_stem(const char *word, size_t n, char *dst) {
     return 2 * (e - b);
 
 unchanged:
-    memmove(dst, word, n);
+    move_short(dst, s, n);
     return n;
 }
 
 int kb_is_stopword(const char *word, size_t n) {
-    pthread_once(&g_once, load_lexicons);
-    return (word_flags(word, n) & IN_STOP) != 0;
+    const unsigned char *s = (const unsigned char *)word;
+    lexicons_ready();
+    return (lookup(bytes_hash(s, n), s, n, 0) & IN_STOP) != 0;
 }

@@ -23,8 +23,23 @@
 
 #define TOKEN_SPAN_MAX ((KB_TOKEN_MAX - 4) / 3)
 
+/*
+** The Arabic fast path's view of one two-byte letter of U+0600-U+06FF,
+** indexed like kb_norm_table.t: the class and the normalization folded into
+** one word, so that the common letters (kept, replaced by another two-byte
+** letter, or dropped) are copied without a branch on which of the three
+** they are. Bits 0-7 and 8-15 are the two output bytes, bits 16-17 how many
+** of them to keep (2, or 0 for a dropped mark); 0 means the letter ends the
+** word.
+*/
+enum {
+    FAST_WORD = 1u << 18, /* a letter or mark: the word goes on */
+    FAST_SLOW = 1u << 19  /* replaced by a sequence of another length */
+};
+
 struct kb_tokenizer {
     kb_norm_table nt;
+    uint32_t fast[256];
     unsigned norm_flags;
     unsigned tok_flags;
     const unsigned char *s;
@@ -109,6 +124,21 @@ int kb_tokenizer_new(kb_tokenizer **out, unsigned norm_flags, unsigned tok_flags
     t->tok_flags = tok_flags;
     kb__norm_table_build(&t->nt, norm_flags);
     pthread_once(&g_class_once, class_init);
+    for (unsigned idx = 0; idx < 256; idx++) {
+        const int k = g_arab[idx];
+        const uint32_t e = t->nt.t[idx];
+        unsigned char b[4] = {(unsigned char)(0xD8 + (idx >> 6)), (unsigned char)(0x80 | (idx & 0x3F)), 0, 0};
+        uint32_t f;
+        if (k != KB_CC_ARABIC && k != KB_CC_MARK) {
+            t->fast[idx] = 0;
+            continue;
+        }
+        if (e == 0) f = 2u << 16;                          /* kept */
+        else if (e == 1) f = 0;                            /* dropped */
+        else if (kb__utf8_encode(e - 2, (char *)b) == 2) f = 2u << 16; /* same length */
+        else f = FAST_SLOW;
+        t->fast[idx] = FAST_WORD | f | (uint32_t)b[1] << 8 | b[0];
+    }
     return KB_OK;
 }
 
@@ -210,26 +240,28 @@ int kb_tokenizer_next(kb_tokenizer *t, kb_token *tok) {
             g_arab[((s[i] - 0xD8) << 6) | (s[i + 1] & 0x3F)] == KB_CC_ARABIC) {
             size_t j = i, w = 0;
             while (j + 1 < n && j - i < TOKEN_SPAN_MAX - 1) {
-                unsigned c = s[j];
-                if (c < 0xD8 || c > 0xDB || (s[j + 1] & 0xC0) != 0x80) break;
-                unsigned idx = ((c - 0xD8) << 6) | (s[j + 1] & 0x3F);
-                int k = g_arab[idx];
-                if (k != KB_CC_ARABIC && k != KB_CC_MARK) break;
-                uint32_t e = t->nt.t[idx];
-                if (e == 0) {
-                    t->buf[w] = (char)c;
-                    t->buf[w + 1] = (char)s[j + 1];
-                    w += 2;
-                } else if (e > 1) {
-                    w += kb__utf8_encode(e - 2, t->buf + w);
+                const unsigned c = s[j], d = s[j + 1];
+                if ((c & 0xFC) != 0xD8 || (d & 0xC0) != 0x80) break;
+                const unsigned idx = ((c - 0xD8) << 6) | (d & 0x3F);
+                const uint32_t f = t->fast[idx];
+                if (!(f & FAST_WORD)) break;
+                if (f & FAST_SLOW) {
+                    w += kb__utf8_encode(t->nt.t[idx] - 2, t->buf + w);
+                } else {
+                    /* Both bytes are written even for a dropped mark; buf
+                    ** has room for three times the span read so far. */
+                    t->buf[w] = (char)(f & 0xFF);
+                    t->buf[w + 1] = (char)(f >> 8 & 0xFF);
+                    w += (f >> 16) & 3;
                 }
                 j += 2;
             }
             int done = j >= n || j - i >= TOKEN_SPAN_MAX - 1;
             if (!done) {
-                /* The word ends here unless the next character continues it. */
+                /* The word ends here unless the next character continues it;
+                ** that is mostly a space, classed without a call. */
                 uint32_t v = peek(t, j, &len);
-                int c2 = kb__char_class(v);
+                int c2 = v < 128 ? g_ascii[v] : kb__char_class(v);
                 done = c2 != KB_CC_ARABIC && c2 != KB_CC_MARK;
             }
             if (done) {
