@@ -28,8 +28,8 @@ static const char *train_ner_help =
 
 static void on_progress(void *ctx, const char *stage, int step, int steps, double value) {
     (void)ctx;
-    if (!strcmp(stage, "epoch"))
-        fprintf(stderr, "epoch %d/%d: training accuracy %.4f\n", step, steps, value);
+    if (!strcmp(stage, "epoch") || !strcmp(stage, "jackknife"))
+        fprintf(stderr, "%s epoch %d/%d: training accuracy %.4f\n", stage, step, steps, value);
     else if (!strcmp(stage, "read"))
         fprintf(stderr, "read input %d/%d: %.0f tokens so far\n", step, steps, value);
     else

@@ -147,21 +147,14 @@ static int is_currency(const char *w, size_t n) {
     return 0;
 }
 
-static int sentence(ctx *c, size_t a, size_t n, const kb_ner_model *model) {
-    kb_ner_tok tk[KB_NER_MAXLEN];
-    int tags[KB_NER_MAXLEN];
+/* Tokens [a, a + n) of the article, a sentence: tk holds them prepared and
+** tags their tagger tags (both passes, run over the whole article). */
+static int sentence(ctx *c, size_t a, size_t n, const kb_ner_tok *tk, const int *tags) {
     kb_gaz_match gm[KB_NER_MAXLEN];
     /* Each token ends up in at most one span: span_of[i] = type + 1. */
     int taken[KB_NER_MAXLEN];
-    for (size_t i = 0; i < n; i++) {
-        tk[i].w = c->words.p + TOK(c, a + i).w;
-        tk[i].n = TOK(c, a + i).wn;
-        taken[i] = 0;
-    }
-    kb__ner_prepare(tk, n);
+    for (size_t i = 0; i < n; i++) taken[i] = 0;
     size_t ng = kb__ner_gaz_scan(tk, n, gm, KB_NER_MAXLEN);
-    if (model) kb__ner_tag(model, tk, n, tags);
-    else memset(tags, 0, n * sizeof *tags);
 
     /* Tagger spans, checked against the gazetteers. */
     typedef struct { size_t i, j; int type; unsigned strip; const char *canon; } cand;
@@ -377,16 +370,39 @@ int kb__find_entities(kb_xart *x) {
     kb_tokenizer_free(tz);
     /* Sentences: cut at sentence-ending punctuation, paragraph ends, and
     ** the tagger's length limit. */
-    size_t nt = NTOK(&c);
+    size_t nt = NTOK(&c), ns = 0;
+    kb_ner_tok *tk = NULL;
+    int *tags = NULL;
+    size_t *sent = NULL;
+    if (!rc && nt) {
+        tk = malloc(nt * sizeof *tk);
+        tags = calloc(nt, sizeof *tags);
+        sent = malloc(nt * sizeof *sent);
+        if (!tk || !tags || !sent) rc = KB_ENOMEM;
+    }
     for (size_t a = 0; !rc && a < nt;) {
         size_t b = a;
         while (b < nt && b - a < KB_NER_MAXLEN && TOK(&c, b).par == TOK(&c, a).par) {
+            tk[b].w = c.words.p + TOK(&c, b).w;
+            tk[b].n = TOK(&c, b).wn;
             b++;
             if (ends_sentence(&TOK(&c, b - 1), c.words.p + TOK(&c, b - 1).w)) break;
         }
-        rc = sentence(&c, a, b - a, model);
+        kb__ner_prepare(tk + a, b - a);
+        sent[ns++] = a;
         a = b;
     }
+    /* The tagger sees the whole article at once: its second pass reads what
+    ** the first found for the same words elsewhere in the article. Out of
+    ** memory there leaves the first pass's tags, which are still good. */
+    if (!rc && model && nt) (void)kb__ner_tag_doc(model, tk, nt, sent, ns, tags);
+    for (size_t k = 0; !rc && k < ns; k++) {
+        size_t a = sent[k], b = k + 1 < ns ? sent[k + 1] : nt;
+        rc = sentence(&c, a, b - a, tk + a, tags + a);
+    }
+    free(tk);
+    free(tags);
+    free(sent);
     if (!rc) rc = family_mentions(&c);
     if (!rc) {
         person_clitics(&c);

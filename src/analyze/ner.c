@@ -20,6 +20,8 @@
 **   float32   scale (a weight is its int16 value times scale)
 **   float32   transitions [(NTAGS + 1) * NTAGS], row NTAGS = sentence start
 **   int16     weights [rows * NTAGS]
+** optionally followed by a second image of the same layout: the second
+** pass, whose features add the document context (kb__ner_doc_context).
 ** Features are hashed (no feature dictionary): a feature's row is a mix of
 ** its template number and the hash of the words it looks at.
 */
@@ -525,6 +527,7 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
         t[i].cl = kb__ner_cluster(w, wn);
         t[i].band = KB_NER_CL_BAND(t[i].cl);
         t[i].cl &= ~(0x1Fu << 26);
+        t[i].ctx = t[i].p1 = t[i].dmaj = t[i].dmask = t[i].dfirst = t[i].dnext = t[i].dprev = 0;
     }
     kb_gaz_match m[KB_NER_MAXLEN];
     size_t nm = kb__ner_gaz_scan(t, n, m, KB_NER_MAXLEN);
@@ -623,10 +626,175 @@ size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, 
     r[k++] = row_of(59, (uint64_t)c->shape << 32 | MID(c0), mask);
     r[k++] = row_of(60, MID(cm1) << 16 | c->gz, mask);
     r[k++] = row_of(61, c->band, mask);
+    if (c->ctx) {
+        /* Second pass: the first pass's tags here and next door, and what
+        ** the same word (or word pair) was tagged elsewhere in the document.
+        ** A name usually recurs, and one of its mentions is easier (after a
+        ** title, in full) than the others. */
+        uint64_t p = c->p1, pm1 = i >= 1 ? t[i - 1].p1 : 15, pp1 = i + 1 < n ? t[i + 1].p1 : 14;
+        uint64_t dm = c->dmaj, dmm1 = i >= 1 ? t[i - 1].dmaj : 15, dmp1 = i + 1 < n ? t[i + 1].dmaj : 14;
+        r[k++] = row_of(62, p, mask);
+        r[k++] = row_of(63, pm1 << 8 | p, mask);
+        r[k++] = row_of(64, p << 8 | pp1, mask);
+        r[k++] = row_of(65, dm << 4 | c->dfirst, mask);
+        r[k++] = row_of(66, dm << 8 | p, mask);
+        r[k++] = row_of(67, c->dmask, mask);
+        r[k++] = row_of(68, c->dnext, mask);
+        r[k++] = row_of(69, c->dprev, mask);
+        r[k++] = row_of(70, (uint64_t)c->dprev << 16 | (uint64_t)c->dnext << 8 | p, mask);
+        r[k++] = row_of(71, dmp1 << 8 | dm, mask);
+        r[k++] = row_of(72, dmm1 << 8 | dm, mask);
+        r[k++] = row_of(73, dm << 16 | c->gz, mask);
+        r[k++] = row_of(74, MID(c0) << 8 | dm, mask);
+    }
 #undef FINE
 #undef MID
 #undef COARSE
     return k;
+}
+
+/* --- document context ------------------------------------------------------ */
+
+/* Counts of first-pass tags per word, and per word pair of one span, over a
+** window that slides along the document: adding the token that enters and
+** removing the one that leaves keeps each step O(1). Keys are the hashes of
+** clitic-stripped words (pairs mixed with a constant so they never meet a
+** word key); a slot whose counts fall to zero stays, so the table is sized
+** for every distinct key of the document. */
+typedef struct dc_slot {
+    uint64_t key; /* 0: empty */
+    uint16_t c[KB_NER_NTAGS];
+} dc_slot;
+
+typedef struct dc_table {
+    dc_slot *s;
+    size_t mask;
+} dc_table;
+
+static dc_slot *dc_at(dc_table *d, uint64_t key) {
+    key |= 1;
+    size_t h = (size_t)(key ^ key >> 29) & d->mask;
+    while (d->s[h].key && d->s[h].key != key) h = (h + 1) & d->mask;
+    d->s[h].key = key;
+    return &d->s[h];
+}
+
+/* Lookup without inserting: a key never counted reads as all zeros. */
+static const dc_slot *dc_get(const dc_table *d, uint64_t key) {
+    static const dc_slot none;
+    key |= 1;
+    size_t h = (size_t)(key ^ key >> 29) & d->mask;
+    while (d->s[h].key && d->s[h].key != key) h = (h + 1) & d->mask;
+    return d->s[h].key ? &d->s[h] : &none;
+}
+
+static uint64_t pair_key(const kb_ner_tok *t, size_t j) { return pair(t[j].h_s, t[j + 1].h_s) ^ 0x5bd1e995ULL; }
+
+/* The type (1 + type) of the span that words j and j + 1 share, or 0. */
+static int pair_span(const int *p1, size_t j) {
+    int a = p1[j], b = p1[j + 1];
+    return a > 0 && b > 0 && !KB_NER_IS_B(b) && KB_NER_TYPE(a) == KB_NER_TYPE(b) ? 1 + KB_NER_TYPE(b) : 0;
+}
+
+static void dc_move(dc_table *d, const kb_ner_tok *t, size_t n, const int *p1, size_t j, int dir) {
+    dc_slot *w = dc_at(d, t[j].h_s);
+    w->c[p1[j]] = (uint16_t)(w->c[p1[j]] + dir);
+    int ps = j + 1 < n ? pair_span(p1, j) : 0;
+    if (ps) {
+        dc_slot *q = dc_at(d, pair_key(t, j));
+        q->c[ps - 1] = (uint16_t)(q->c[ps - 1] + dir);
+    }
+}
+
+/* 1 + the type the pair at j (counts q, minus own) most often formed a span of, or 0. */
+static unsigned char pair_type(const dc_slot *q, int own) {
+    int best = 0, bc = 0;
+    for (int x = 0; x < KB_NER_NTYPES; x++) {
+        int c = q->c[x] - (own == 1 + x);
+        if (c > bc) { bc = c; best = 1 + x; }
+    }
+    return (unsigned char)best;
+}
+
+int kb__ner_doc_context(kb_ner_tok *t, size_t n, const int *p1) {
+    enum { T = KB_NER_NTAGS };
+    size_t ns = 64;
+    while (ns < 4 * n) ns *= 2; /* at most 2n keys: a word and a pair per token */
+    dc_table d = {calloc(ns, sizeof(dc_slot)), ns - 1};
+    if (!d.s) return -1;
+    const size_t W = KB_NER_DOC_WINDOW;
+    size_t hi = 0; /* tokens [lo, hi) are counted */
+    for (size_t i = 0; i < n; i++) {
+        while (hi < n && hi <= i + W) dc_move(&d, t, n, p1, hi++, 1);
+        if (i > W) dc_move(&d, t, n, p1, i - W - 1, -1);
+        kb_ner_tok *c = &t[i];
+        const dc_slot *w = dc_get(&d, c->h_s);
+        int cnt[T], tot = 0;
+        for (int k = 0; k < T; k++) {
+            cnt[k] = w->c[k] - (k == p1[i]);
+            tot += cnt[k];
+        }
+        c->ctx = 1;
+        c->p1 = (unsigned char)p1[i];
+        c->dmaj = 0;
+        c->dmask = 0;
+        c->dfirst = 0;
+        if (tot) {
+            int best = 0, be = 0;
+            for (int x = 0; x < KB_NER_NTYPES; x++) {
+                int e = cnt[KB_NER_B(x)] + cnt[KB_NER_B(x) + 1];
+                if (e) c->dmask |= (unsigned char)(1u << x);
+                if (e > be) { be = e; best = x; }
+            }
+            if (cnt[0]) c->dmask |= 1u << 4;
+            c->dmaj = be && be >= cnt[0] ? (unsigned char)(2 + best) : 1;
+            c->dfirst = be && cnt[KB_NER_B(best)] >= cnt[KB_NER_B(best) + 1];
+        }
+        c->dnext = i + 1 < n ? pair_type(dc_get(&d, pair_key(t, i)), pair_span(p1, i)) : 0;
+        c->dprev = i >= 1 ? pair_type(dc_get(&d, pair_key(t, i - 1)), pair_span(p1, i - 1)) : 0;
+    }
+    free(d.s);
+    return 0;
+}
+
+/* 1 if toks[i] is an Arabic word that could be part of a name: no
+** punctuation, stopword, title, place, organisation or nisba. */
+static int namelike(const kb_ner_tok *t) {
+    return (t->shape & 7) == SH_ARABIC && !(t->gz & (KB_GZ_TITLE | KB_GZ_LOC | KB_GZ_ORG | KB_GZ_NISBA | KB_GZ_TRIGGER)) &&
+           !t->span && !kb_is_stopword(t->w, t->n);
+}
+
+/* Span-level repair after the last pass: a person's name started one word
+** late, where the word before B-PER is a given name the gazetteer knows.
+** (Two more rules were tried on the dev split and dropped, as they cost
+** more than they gained: extending B-PER left over any word that follows a
+** title, and pulling an organisation keyword in front of an ORG/LOC span
+** into it, which ANERcorp often tags O.) */
+static void fix_spans(const kb_ner_tok *t, size_t n, int *tags) {
+    const int BPER = KB_NER_B(0);
+    for (size_t i = 1; i < n; i++) {
+        if (tags[i] == BPER && !tags[i - 1] && namelike(&t[i - 1]) &&
+            (t[i - 1].gz & KB_GZ_GIVEN)) {
+            tags[i - 1] = BPER;
+            tags[i] = BPER + 1;
+        }
+    }
+}
+
+int kb__ner_tag_doc(const kb_ner_model *m, kb_ner_tok *toks, size_t n, const size_t *sent, size_t ns,
+                    int *tags) {
+    for (size_t s = 0; s < ns; s++) {
+        size_t a = sent[s], b = s + 1 < ns ? sent[s + 1] : n;
+        kb__ner_tag(m, toks + a, b - a, tags + a);
+    }
+    if (!m->second || !n) return 0;
+    if (kb__ner_doc_context(toks, n, tags)) return -1;
+    for (size_t s = 0; s < ns; s++) {
+        size_t a = sent[s], b = s + 1 < ns ? sent[s + 1] : n;
+        kb__ner_tag(m->second, toks + a, b - a, tags + a);
+        fix_spans(toks + a, b - a, tags + a);
+    }
+    return 0;
 }
 
 /* --- decoding ---------------------------------------------------------------- */
@@ -699,28 +867,46 @@ static float rdf(const unsigned char *p) {
     return f;
 }
 
-int kb__ner_model_parse(kb_ner_model *m, const unsigned char *p, size_t n) {
+/* One model image; returns its size in bytes, or 0 when malformed. */
+static size_t parse_one(kb_ner_model *m, const unsigned char *p, size_t n) {
     const size_t head = 8 + 4 + 4 + 4 + 4 * (KB_NER_NTAGS + 1) * KB_NER_NTAGS;
     memset(m, 0, sizeof *m);
-    if (!p || n < head || memcmp(p, KB_NER_MAGIC, 8)) return -1;
+    if (!p || n < head || memcmp(p, KB_NER_MAGIC, 8)) return 0;
     uint32_t lg = rd32(p + 8), nt = rd32(p + 12);
-    if (lg < 8 || lg > 24 || nt != KB_NER_NTAGS) return -1;
+    if (lg < 8 || lg > 24 || nt != KB_NER_NTAGS) return 0;
     size_t cells = ((size_t)1 << lg) * KB_NER_NTAGS;
-    if (n != head + cells * 2) return -1;
+    if (n < head + cells * 2) return 0;
     m->rows_log2 = lg;
     m->scale = rdf(p + 16);
     for (size_t i = 0; i < (KB_NER_NTAGS + 1) * KB_NER_NTAGS; i++) m->trans[i] = rdf(p + 20 + 4 * i);
     /* Copy the weights out: the embedded bytes carry no alignment. */
     m->own = malloc(cells * sizeof *m->own);
-    if (!m->own) return -1;
+    if (!m->own) return 0;
     const unsigned char *q = p + head;
     for (size_t i = 0; i < cells; i++) m->own[i] = (int16_t)(uint16_t)(q[2 * i] | q[2 * i + 1] << 8);
     m->w = m->own;
+    return head + cells * 2;
+}
+
+int kb__ner_model_parse(kb_ner_model *m, const unsigned char *p, size_t n) {
+    size_t used = parse_one(m, p, n);
+    if (!used) goto fail;
+    if (used == n) return 0;
+    m->second = malloc(sizeof *m->second);
+    if (!m->second) goto fail;
+    if (parse_one(m->second, p + used, n - used) != n - used) goto fail;
     return 0;
+fail:
+    kb__ner_model_free(m);
+    return -1;
 }
 
 void kb__ner_model_free(kb_ner_model *m) {
     if (!m) return;
+    if (m->second) {
+        free(m->second->own);
+        free(m->second);
+    }
     free(m->own);
     memset(m, 0, sizeof *m);
 }

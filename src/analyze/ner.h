@@ -53,6 +53,15 @@ typedef struct kb_ner_tok {
     unsigned span;             /* multi-word gazetteer span: 0, or class<<1 | inside */
     uint32_t cl;               /* word cluster (data/ner-clusters.tsv): KB_NER_CL_* */
     unsigned band;             /* log2 of the word's frequency rank in news + 1; 0 unknown */
+    /* Document context for the second pass (kb__ner_doc_context); all 0
+    ** after kb__ner_prepare, and the features ignore them while ctx is 0. */
+    unsigned char ctx;         /* 1 when the fields below are filled */
+    unsigned char p1;          /* the first pass's tag of this token */
+    unsigned char dmaj;        /* other uses of the word nearby: 0 none, 1 mostly O, 2 + type */
+    unsigned char dmask;       /* types the word had nearby (bit per type), bit 4: also O */
+    unsigned char dfirst;      /* 1 when the word mostly opened its spans nearby */
+    unsigned char dnext;       /* word + next word inside one span nearby: 0, or 1 + type */
+    unsigned char dprev;       /* previous word + word inside one span nearby: 0, or 1 + type */
 } kb_ner_tok;
 
 /* A word's cluster, packed: 0 for a word the table does not know, else
@@ -108,6 +117,7 @@ size_t kb__ner_features(const kb_ner_tok *toks, size_t n, size_t i, uint32_t row
                         uint32_t *rows);
 
 typedef struct kb_ner_model {
+    struct kb_ner_model *second; /* the second pass (document context), or NULL */
     uint32_t rows_log2;
     float scale;               /* weight = q * scale */
     float trans[(KB_NER_NTAGS + 1) * KB_NER_NTAGS]; /* [prev (NTAGS = start)][tag] */
@@ -126,6 +136,25 @@ void kb__ner_model_free(kb_ner_model *m);
 
 /* Tag toks[0..n) (prepared) into tags[0..n). n <= KB_NER_MAXLEN. */
 void kb__ner_tag(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, int *tags);
+
+/* Tokens up to this far before or after a word count as its document
+** context (ANERcorp has no document breaks; articles do, and are shorter). */
+#define KB_NER_DOC_WINDOW 500
+
+/* Fill the document-context fields of toks[0..n) (prepared) from the first
+** pass's tags p1[0..n): what the same word, and the same word pairs, were
+** tagged elsewhere within KB_NER_DOC_WINDOW tokens. Returns 0, or -1 when
+** memory ran out (the fields are then left 0). */
+int kb__ner_doc_context(kb_ner_tok *toks, size_t n, const int *p1);
+
+/* Tag a whole document: toks[0..n) (each sentence prepared on its own),
+** sentences starting at sent[0..ns) (sent[0] = 0, each at most
+** KB_NER_MAXLEN), into tags[0..n). The first pass tags each sentence with
+** m; when m has a second pass, the document context is filled in and the
+** sentences are tagged again with it. Returns 0, or -1 when memory ran out
+** for the second pass (tags then hold the first pass's). */
+int kb__ner_tag_doc(const kb_ner_model *m, kb_ner_tok *toks, size_t n, const size_t *sent, size_t ns,
+                    int *tags);
 
 /* Viterbi over emission scores em[n][NTAGS] and transitions trans, with
 ** I-X allowed only after B-X or I-X. Shared with training. */

@@ -137,15 +137,20 @@ static size_t split_at(const corpus *c, double holdout) {
     return s;
 }
 
-/* Prepare the words of sentence s into toks (returns its length). */
-static size_t sentence(const corpus *c, size_t s, kb_ner_tok *toks) {
-    size_t a = c->sent[s], n = c->sent[s + 1] - a;
-    for (size_t i = 0; i < n; i++) {
-        toks[i].w = c->text + c->woff[a + i];
-        toks[i].n = c->wlen[a + i];
+/* Every word of the corpus, prepared sentence by sentence (gazetteer spans
+** never cross a sentence end, as in analysis). Caller frees. */
+static kb_ner_tok *prepare_all(const corpus *c) {
+    kb_ner_tok *t = calloc(c->nw ? c->nw : 1, sizeof *t);
+    if (!t) return NULL;
+    for (size_t s = 0; s < c->ns; s++) {
+        size_t a = c->sent[s], n = c->sent[s + 1] - a;
+        for (size_t i = 0; i < n; i++) {
+            t[a + i].w = c->text + c->woff[a + i];
+            t[a + i].n = c->wlen[a + i];
+        }
+        kb__ner_prepare(t + a, n);
     }
-    kb__ner_prepare(toks, n);
-    return n;
+    return t;
 }
 
 /* --- scoring ---------------------------------------------------------------- */
@@ -199,20 +204,24 @@ static void score_finish(kb_ner_report *r) {
     }
 }
 
-/* Tag the held-out sentences [from, ns) with m and score them. */
-static void evaluate(const corpus *c, size_t from, const kb_ner_model *m, kb_ner_report *r) {
-    kb_ner_tok toks[KB_NER_MAXLEN];
-    int pred[KB_NER_MAXLEN];
+/* Tag the held-out sentences [from, ns) with m, as one document (both
+** passes), and score them. */
+static int evaluate(const corpus *c, kb_ner_tok *all, size_t from, const kb_ner_model *m, kb_ner_report *r) {
+    size_t a = c->sent[from], n = c->nw - a, ns = c->ns - from;
+    int *pred = malloc((n ? n : 1) * sizeof *pred);
+    size_t *sent = malloc((ns ? ns : 1) * sizeof *sent);
+    if (!pred || !sent) { free(pred); free(sent); return KB_ENOMEM; }
+    for (size_t s = 0; s < ns; s++) sent[s] = c->sent[from + s] - a;
+    int rc = kb__ner_tag_doc(m, all + a, n, sent, ns, pred) ? KB_ENOMEM : KB_OK;
     for (int k = 0; k <= KB_NER_NTYPES; k++) r->score[k] = (kb_ner_score){0};
-    r->test_tokens = 0;
-    r->test_sentences = c->ns - from;
-    for (size_t s = from; s < c->ns; s++) {
-        size_t n = sentence(c, s, toks);
-        kb__ner_tag(m, toks, n, pred);
-        score_sentence(c->gold + c->sent[s], pred, n, r);
-        r->test_tokens += n;
-    }
+    r->test_tokens = n;
+    r->test_sentences = ns;
+    for (size_t s = from; s < c->ns; s++)
+        score_sentence(c->gold + c->sent[s], pred + (c->sent[s] - a), c->sent[s + 1] - c->sent[s], r);
     score_finish(r);
+    free(pred);
+    free(sent);
+    return rc;
 }
 
 /* --- training ---------------------------------------------------------------- */
@@ -240,22 +249,21 @@ static void update_trans(trainer *tr, int prev, int tag, float d) {
     tr->tu[cell] += (float)(tr->c * d);
 }
 
-static int write_model(const char *path, uint32_t lg, float scale, const float *trans,
-                       const int16_t *q, size_t cells) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return KB_EIO;
+/* One model image (see ner.c for the layout). */
+static int write_image(FILE *f, const kb_ner_model *m) {
+    size_t cells = ((size_t)1 << m->rows_log2) * T;
     unsigned char hdr[20];
     memcpy(hdr, KB_NER_MAGIC, 8);
     uint32_t v[3];
-    memcpy(&v[2], &scale, 4);
-    v[0] = lg;
+    memcpy(&v[2], &m->scale, 4);
+    v[0] = m->rows_log2;
     v[1] = T;
     for (int k = 0; k < 3; k++)
         for (int b = 0; b < 4; b++) hdr[8 + 4 * k + b] = (unsigned char)(v[k] >> (8 * b));
     int ok = fwrite(hdr, 1, sizeof hdr, f) == sizeof hdr;
     for (size_t i = 0; ok && i < (T + 1) * T; i++) {
         uint32_t u;
-        memcpy(&u, &trans[i], 4);
+        memcpy(&u, &m->trans[i], 4);
         unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
                               (unsigned char)(u >> 24)};
         ok = fwrite(b, 1, 4, f) == 4;
@@ -264,12 +272,20 @@ static int write_model(const char *path, uint32_t lg, float scale, const float *
     for (size_t i = 0; ok && i < cells;) {
         size_t k = 0;
         for (; k < sizeof chunk / 2 && i < cells; k++, i++) {
-            uint16_t x = (uint16_t)q[i];
+            uint16_t x = (uint16_t)m->w[i];
             chunk[2 * k] = (unsigned char)x;
             chunk[2 * k + 1] = (unsigned char)(x >> 8);
         }
         ok = fwrite(chunk, 1, 2 * k, f) == 2 * k;
     }
+    return ok;
+}
+
+/* The first pass, then the second. */
+static int write_model(const char *path, const kb_ner_model *m1, const kb_ner_model *m2) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return KB_EIO;
+    int ok = write_image(f, m1) && write_image(f, m2);
     if (fclose(f)) ok = 0;
     return ok ? KB_OK : KB_EIO;
 }
@@ -282,54 +298,49 @@ static uint64_t next_rand(uint64_t *s) {
     return *s;
 }
 
-int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_train_opts *opts,
-                 kb_ner_report *report) {
-    int epochs = opts && opts->epochs > 0 ? opts->epochs : 12;
-    double holdout = opts ? opts->holdout : 0.2;
-    if (!corpus_path || holdout < 0 || holdout > 0.9) return KB_EINVAL;
-    if (kb__ner_gaz_init()) return KB_ENOMEM;
-    corpus c;
-    int rc = corpus_read(corpus_path, &c);
-    if (rc) return rc;
-    size_t split = split_at(&c, holdout);
-    size_t ntrain_tok = c.sent[split];
+/* Train one stage: the averaged perceptron over the prepared tokens of
+** sentences [0, split) except those of [x0, x1) (a jackknife fold), with the
+** features each token's fields give (the second pass's when ctx is set).
+** The model receives the quantized weights (out->own, caller frees). */
+static int train_stage(const corpus *c, kb_ner_tok *all, size_t split, size_t x0, size_t x1, int epochs,
+                       double dropout, const kb_ner_train_opts *opts, const char *stage, kb_ner_model *out) {
+    int rc = KB_OK;
+    size_t ntok = c->sent[split];
     trainer tr = {0};
     tr.rows = (size_t)1 << KB_NER_ROWS_LOG2;
     tr.mask = (uint32_t)tr.rows - 1;
     tr.w = calloc(tr.rows * T, sizeof *tr.w);
     tr.u = calloc(tr.rows * T, sizeof *tr.u);
     /* Feature rows of every training token, computed once. */
-    uint32_t *frows = malloc((ntrain_tok ? ntrain_tok : 1) * KB_NER_MAXFEAT * sizeof *frows);
-    unsigned char *fn = malloc(ntrain_tok ? ntrain_tok : 1);
+    uint32_t *frows = malloc((ntok ? ntok : 1) * KB_NER_MAXFEAT * sizeof *frows);
+    unsigned char *fn = malloc(ntok ? ntok : 1);
     size_t *order = malloc((split ? split : 1) * sizeof *order);
+    uint32_t *saved = malloc((ntok ? ntok : 1) * 3 * sizeof *saved);
+    unsigned char *hidden = calloc(ntok ? ntok : 1, 1);
     int16_t *q = NULL;
-    uint32_t *saved = malloc((ntrain_tok ? ntrain_tok : 1) * 3 * sizeof *saved);
-    unsigned char *hidden = calloc(ntrain_tok ? ntrain_tok : 1, 1);
-    double dropout = opts && opts->dropout > 0 ? opts->dropout : 0;
     if (!tr.w || !tr.u || !frows || !fn || !order || !saved || !hidden) { rc = KB_ENOMEM; goto done; }
-    kb_ner_tok toks[KB_NER_MAXLEN];
+    size_t nord = 0;
     for (size_t s = 0; s < split; s++) {
-        size_t n = sentence(&c, s, toks);
-        for (size_t i = 0; i < n; i++) {
-            size_t t = c.sent[s] + i;
-            fn[t] = (unsigned char)kb__ner_features(toks, n, i, tr.mask, frows + t * KB_NER_MAXFEAT);
-        }
-        order[s] = s;
+        if (s >= x0 && s < x1) continue;
+        size_t a = c->sent[s], n = c->sent[s + 1] - a;
+        for (size_t i = 0; i < n; i++)
+            fn[a + i] = (unsigned char)kb__ner_features(all + a, n, i, tr.mask, frows + (a + i) * KB_NER_MAXFEAT);
+        order[nord++] = s;
     }
     uint64_t seed = 0x2545F4914F6CDD1DULL;
     static float em[KB_NER_MAXLEN * T];
     int pred[KB_NER_MAXLEN];
     for (int ep = 0; ep < epochs; ep++) {
-        for (size_t s = split; s > 1; s--) {
+        for (size_t s = nord; s > 1; s--) {
             size_t j = (size_t)(next_rand(&seed) % s);
             size_t tmp = order[s - 1];
             order[s - 1] = order[j];
             order[j] = tmp;
         }
-        size_t right = 0;
-        for (size_t k = 0; k < split; k++) {
-            size_t s = order[k], a = c.sent[s], n = c.sent[s + 1] - a;
-            const int *gold = c.gold + a;
+        size_t right = 0, seen = 0;
+        for (size_t k = 0; k < nord; k++) {
+            size_t s = order[k], a = c->sent[s], n = c->sent[s + 1] - a;
+            const int *gold = c->gold + a;
             for (size_t i = 0; i < n; i++) {
                 float *e = em + i * T;
                 for (int t = 0; t < T; t++) e[t] = 0;
@@ -351,6 +362,7 @@ int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_tr
             }
             kb__ner_viterbi(em, n, tr.tw, pred);
             tr.c += 1;
+            seen += n;
             for (size_t i = 0; i < n; i++) {
                 int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
                 right += gold[i] == pred[i];
@@ -373,43 +385,92 @@ int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_tr
                 }
         }
         if (opts && opts->progress)
-            opts->progress(opts->progress_ctx, "epoch", ep + 1, epochs,
-                           ntrain_tok ? (double)right / (double)ntrain_tok : 0);
+            opts->progress(opts->progress_ctx, stage, ep + 1, epochs, seen ? (double)right / (double)seen : 0);
     }
     /* Average, then quantize to int16 with one scale for the whole table. */
     size_t cells = tr.rows * T;
-    float maxw = 0, trans[(T + 1) * T];
+    float maxw = 0;
     double cc = tr.c > 0 ? tr.c : 1;
     for (size_t i = 0; i < cells; i++) {
         tr.w[i] -= (float)(tr.u[i] / cc);
         if (fabsf(tr.w[i]) > maxw) maxw = fabsf(tr.w[i]);
     }
-    for (size_t i = 0; i < (T + 1) * T; i++) trans[i] = tr.tw[i] - (float)(tr.tu[i] / cc);
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < (T + 1) * T; i++) out->trans[i] = tr.tw[i] - (float)(tr.tu[i] / cc);
     float scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
     q = malloc(cells * sizeof *q);
     if (!q) { rc = KB_ENOMEM; goto done; }
     for (size_t i = 0; i < cells; i++) q[i] = (int16_t)lrintf(tr.w[i] / scale);
-    if (model_out) rc = write_model(model_out, KB_NER_ROWS_LOG2, scale, trans, q, cells);
-    if (!rc && report) {
-        kb_ner_model m = {0};
-        m.rows_log2 = KB_NER_ROWS_LOG2;
-        m.scale = scale;
-        memcpy(m.trans, trans, sizeof trans);
-        m.w = q;
-        if (opts && opts->progress) opts->progress(opts->progress_ctx, "evaluate", 0, 1, 0);
-        evaluate(&c, split, &m, report);
-        report->train_tokens = ntrain_tok;
-        report->train_sentences = split;
-    }
+    out->rows_log2 = KB_NER_ROWS_LOG2;
+    out->scale = scale;
+    out->w = out->own = q;
 done:
     free(saved);
     free(hidden);
-    free(q);
     free(order);
     free(fn);
     free(frows);
     free(tr.w);
     free(tr.u);
+    return rc;
+}
+
+/* First-pass tags of sentences [s0, s1) into tags (indexed by word). */
+static void tag_sentences(const corpus *c, const kb_ner_tok *all, size_t s0, size_t s1, const kb_ner_model *m,
+                          int *tags) {
+    for (size_t s = s0; s < s1; s++) {
+        size_t a = c->sent[s];
+        kb__ner_tag(m, all + a, c->sent[s + 1] - a, tags + a);
+    }
+}
+
+/* Folds of the jackknife that gives the second pass its training input. */
+#define JACKKNIFE_FOLDS 5
+
+int kb_ner_train(const char *corpus_path, const char *model_out, const kb_ner_train_opts *opts,
+                 kb_ner_report *report) {
+    int epochs = opts && opts->epochs > 0 ? opts->epochs : 12;
+    double holdout = opts ? opts->holdout : 0.2;
+    double dropout = opts && opts->dropout > 0 ? opts->dropout : 0;
+    if (!corpus_path || holdout < 0 || holdout > 0.9) return KB_EINVAL;
+    if (kb__ner_gaz_init()) return KB_ENOMEM;
+    corpus c;
+    int rc = corpus_read(corpus_path, &c);
+    if (rc) return rc;
+    size_t split = split_at(&c, holdout);
+    size_t ntrain_tok = c.sent[split];
+    kb_ner_model m1 = {0}, m2 = {0};
+    kb_ner_tok *all = prepare_all(&c);
+    int *p1 = malloc((ntrain_tok ? ntrain_tok : 1) * sizeof *p1);
+    if (!all || !p1) { rc = KB_ENOMEM; goto done; }
+    /* The second pass learns from first-pass tags of text the first pass
+    ** did not train on (k-fold jackknife over contiguous blocks, so that a
+    ** name's other mentions mostly stay in the same fold): tags of its own
+    ** training text would be near perfect, and it would learn to trust them. */
+    for (int f = 0; !rc && f < JACKKNIFE_FOLDS; f++) {
+        size_t x0 = split * (size_t)f / JACKKNIFE_FOLDS, x1 = split * (size_t)(f + 1) / JACKKNIFE_FOLDS;
+        kb_ner_model fm;
+        rc = train_stage(&c, all, split, x0, x1, epochs, dropout, opts, "jackknife", &fm);
+        if (!rc) tag_sentences(&c, all, x0, x1, &fm, p1);
+        kb__ner_model_free(&fm);
+    }
+    if (!rc) rc = train_stage(&c, all, split, 0, 0, epochs, dropout, opts, "epoch", &m1);
+    if (!rc && kb__ner_doc_context(all, ntrain_tok, p1)) rc = KB_ENOMEM;
+    if (!rc) rc = train_stage(&c, all, split, 0, 0, epochs, dropout, opts, "epoch", &m2);
+    if (!rc && model_out) rc = write_model(model_out, &m1, &m2);
+    if (!rc && report) {
+        if (opts && opts->progress) opts->progress(opts->progress_ctx, "evaluate", 0, 1, 0);
+        m1.second = &m2;
+        rc = evaluate(&c, all, split, &m1, report);
+        m1.second = NULL;
+        report->train_tokens = ntrain_tok;
+        report->train_sentences = split;
+    }
+done:
+    kb__ner_model_free(&m1);
+    kb__ner_model_free(&m2);
+    free(p1);
+    free(all);
     corpus_free(&c);
     return rc;
 }
@@ -422,9 +483,11 @@ int kb_ner_evaluate(const char *corpus_path, double holdout, kb_ner_report *repo
     int rc = corpus_read(corpus_path, &c);
     if (rc) return rc;
     size_t split = split_at(&c, holdout);
-    evaluate(&c, split, m, report);
+    kb_ner_tok *all = prepare_all(&c);
+    rc = all ? evaluate(&c, all, split, m, report) : KB_ENOMEM;
     report->train_tokens = c.sent[split];
     report->train_sentences = split;
+    free(all);
     corpus_free(&c);
-    return KB_OK;
+    return rc;
 }
