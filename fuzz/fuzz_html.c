@@ -1,5 +1,5 @@
 /*
-** Fuzz harness for the HTML extractor (src/extract/html*.c, jsonld.c,
+** Fuzz harness for the HTML extractor (src/extract/html*.c, core/jsonparse.c,
 ** date.c through it). Every input must give KB_OK or a documented error;
 ** on success the article must serialise to JSON, every string in it must be
 ** valid UTF-8, and the date, when set, must look like ISO 8601. The first

@@ -15,6 +15,7 @@
 #define KB_CORE_LEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct kb_lex kb_lex;
 
@@ -45,6 +46,19 @@ static inline unsigned long long kb__hash(const char *p, size_t n) {
         h *= 1099511628211ULL;
     }
     return h;
+}
+
+/* A 64-bit finalizer (the splitmix64 mix): every input bit affects every
+** output bit, so the top bits and the low bits of the result can serve as
+** independent hashes. Stored ids and signatures depend on it: never change
+** its constants. */
+static inline uint64_t kb__mix64(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
 }
 
 #endif

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lex.h"
 #include "dedup/dedup.h"
 
 #define SHINGLE_MAX 8
@@ -43,16 +44,8 @@ struct kb_sigger {
 
 /* --- hashing ------------------------------------------------------------- */
 
-/* A 64-bit finalizer (the splitmix64 mix): every input bit affects every
-** output bit, so top bits (bin) and low bits (value) are independent. */
-static inline uint64_t mix64(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
+/* kb__mix64 (core/lex.h) finalizes hashes: its top bits pick a bin and its
+** low bits are the value, independently. */
 
 static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
@@ -84,7 +77,7 @@ static inline uint64_t shingle_hash(const kb_sigger *s, int k) {
     for (int j = k; j > 0; j--) {
         h = rotl64((h ^ s->ring[(s->ntok - (size_t)j) % SHINGLE_MAX]) * M1, 27);
     }
-    return mix64(h);
+    return kb__mix64(h);
 }
 
 /* --- signature computation ------------------------------------------------ */
@@ -164,7 +157,7 @@ static int finish_sig(kb_sigger *s, kb_sig *sig) {
         unsigned j = i;
         int found = 0;
         for (uint64_t t = 0; t < DENSIFY_TRIES && !found; t++) {
-            j = (unsigned)(mix64(((uint64_t)i << 32) + t + M2) >> (64 - BIN_BITS));
+            j = (unsigned)(kb__mix64(((uint64_t)i << 32) + t + M2) >> (64 - BIN_BITS));
             found = is_filled(s, j);
         }
         /* Practically unreachable (one filled bin in 128 misses 1024 probes
@@ -217,9 +210,9 @@ double kb__sig_similarity(const kb_sig *a, const kb_sig *b) {
 void kb__sig_bands_n(const kb_sig *sig, int nbands, uint64_t *keys) {
     int rows = KB_SIG_K / nbands;
     for (int b = 0; b < nbands; b++) {
-        uint64_t h = mix64((uint64_t)b + M1);
+        uint64_t h = kb__mix64((uint64_t)b + M1);
         for (int r = 0; r < rows; r++) h = rotl64((h ^ sig->h[b * rows + r]) * M2, 31);
-        keys[b] = mix64(h);
+        keys[b] = kb__mix64(h);
     }
 }
 

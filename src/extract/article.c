@@ -191,13 +191,7 @@ static int looks_binary(const char *p, size_t n) {
 
 static unsigned long long hash64(const char *p, size_t n) {
     /* FNV-1a with a final avalanche (splitmix64): stable across versions. */
-    unsigned long long h = kb__hash(p, n);
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
+    return kb__mix64(kb__hash(p, n));
 }
 
 /* The canonical form of a URL for the id: no scheme, no "www.", no

@@ -8,8 +8,9 @@
 ** pointers, and an explicit stack of open elements) does everything else:
 **
 **   - metadata: <meta> (Open Graph, article:*, name=author/date/...), <title>,
-**     <link rel=canonical>, <base>, <time>, itemprop, JSON-LD scripts
-**     (jsonld.c), <html lang>, the first <h1>s, breadcrumbs;
+**     <link rel=canonical>, <base>, <time>, itemprop, JSON-LD scripts (the
+**     lenient parser of core/jsonparse.c), <html lang>, the first <h1>s,
+**     breadcrumbs;
 **   - text blocks: the text between two block-level boundaries (p, div, li,
 **     h1-h6, blockquote, td, br, ...), with its Unicode word count, the words
 **     inside links, and its sentence punctuation (، ؛ ؟ . ! , ; ?). Scripts,
@@ -42,11 +43,11 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/jsonparse.h"
 #include "core/lex.h"
 #include "core/utf8.h"
 #include "extract/extract_int.h"
 #include "extract/html_int.h"
-#include "extract/jsonld.h"
 #include "text/text_int.h"
 
 /* --- tags ----------------------------------------------------------------- */
@@ -457,23 +458,21 @@ static char *decode_entities(ctx *c, const char *p, size_t n) {
     return d;
 }
 
-static char *ld_string(ctx *c, const kb_jl_doc *d, int node) {
+static char *ld_string(ctx *c, const kb_json *v) {
     size_t n;
-    const char *s = kb__jl_str(d, node, &n);
-    if (!s && kb__jl_type(d, node) == KB_JL_OBJ) s = kb__jl_get_str(d, node, "name", &n);
-    if (!s && kb__jl_type(d, node) == KB_JL_ARR && d->nodes[node].child >= 0)
-        return ld_string(c, d, d->nodes[node].child);
+    const char *s = kb__json_text(v, &n);
+    if (!s && v && v->type == KB_JSON_OBJECT) s = kb__json_get_str(v, "name", &n);
+    if (!s && v && v->type == KB_JSON_ARRAY && v->child) return ld_string(c, v->child);
     return s && n ? decode_entities(c, s, n) : NULL;
 }
 
 /* How much an object's @type says "this is the article" (0: not at all). */
-static int ld_rank(const kb_jl_doc *d, int obj) {
-    int t = kb__jl_get(d, obj, "@type");
+static int ld_rank(const kb_json *obj) {
+    const kb_json *t = kb__json_get(obj, "@type");
+    const int list = t && t->type == KB_JSON_ARRAY;
     int best = 0;
-    int it = kb__jl_type(d, t) == KB_JL_ARR ? d->nodes[t].child : t;
-    for (; it >= 0; it = kb__jl_type(d, t) == KB_JL_ARR ? d->nodes[it].next : -1) {
-        size_t n;
-        const char *s = kb__jl_str(d, it, &n);
+    for (const kb_json *it = list ? t->child : t; it; it = list ? it->next : NULL) {
+        const char *s = kb__json_text(it, NULL);
         if (s) {
             int r = 0;
             if (strstr(s, "NewsArticle") || !strcmp(s, "Article") || !strcmp(s, "Report")) r = 3;
@@ -481,61 +480,70 @@ static int ld_rank(const kb_jl_doc *d, int obj) {
             else if (!strcmp(s, "WebPage") || !strcmp(s, "ItemPage")) r = 1;
             if (r > best) best = r;
         }
-        if (kb__jl_type(d, t) != KB_JL_ARR) break;
     }
     return best;
 }
 
-static void on_jsonld(ctx *c, const char *p, size_t n) {
-    kb_jl_doc d;
-    kb__jl_parse(p, n, &d); /* a partial tree is still worth reading */
+/* One JSON-LD object: a breadcrumb trail, or article metadata that replaces
+** what an object with a weaker @type gave. */
+static void ld_object(ctx *c, const kb_json *o) {
     meta *m = &c->m;
-    for (size_t i = 0; i < d.nnodes && !c->rc; i++) {
-        if (d.nodes[i].type != KB_JL_OBJ) continue;
-        int o = (int)i;
-        size_t tn;
-        const char *type = kb__jl_get_str(&d, o, "@type", &tn);
-        if (type && !strcmp(type, "BreadcrumbList") && !m->crumb) {
-            /* the last item's name (the page itself is dropped later) */
-            int list = kb__jl_get(&d, o, "itemListElement");
-            char *last = NULL, *prev = NULL;
-            if (kb__jl_type(&d, list) == KB_JL_ARR) {
-                for (int it = d.nodes[list].child; it >= 0; it = d.nodes[it].next) {
-                    char *nm = ld_string(c, &d, kb__jl_get(&d, it, "name") >= 0 ? kb__jl_get(&d, it, "name")
-                                                                                 : kb__jl_get(&d, it, "item"));
-                    if (nm) prev = last, last = nm;
-                }
+    const char *type = kb__json_text(kb__json_get(o, "@type"), NULL);
+    if (type && !strcmp(type, "BreadcrumbList") && !m->crumb) {
+        /* the last item's name (the page itself is dropped later) */
+        const kb_json *list = kb__json_get(o, "itemListElement");
+        char *last = NULL, *prev = NULL;
+        if (list && list->type == KB_JSON_ARRAY) {
+            for (const kb_json *it = list->child; it; it = it->next) {
+                const kb_json *name = kb__json_get(it, "name");
+                char *nm = ld_string(c, name ? name : kb__json_get(it, "item"));
+                if (nm) prev = last, last = nm;
             }
-            if (prev || last) m->crumb = last; /* compared with the title at the end */
-            (void)prev;
-            continue;
         }
-        int r = ld_rank(&d, o);
-        if (!r || r <= m->ld_rank) continue;
-        m->ld_rank = r;
-        int h = kb__jl_get(&d, o, "headline");
-        if (h < 0 && r < 3) h = kb__jl_get(&d, o, "name");
-        m->ld_headline = ld_string(c, &d, h);
-        m->ld_date = ld_string(c, &d, kb__jl_get(&d, o, "datePublished"));
-        if (!m->ld_date) m->ld_date = ld_string(c, &d, kb__jl_get(&d, o, "dateCreated"));
-        m->ld_section = ld_string(c, &d, kb__jl_get(&d, o, "articleSection"));
-        int pub = kb__jl_get(&d, o, "publisher");
-        m->ld_publisher = kb__jl_type(&d, pub) == KB_JL_OBJ ? ld_string(c, &d, kb__jl_get(&d, pub, "name")) : NULL;
-        m->ld_url = ld_string(c, &d, kb__jl_get(&d, o, "url"));
-        m->nld_authors = 0;
-        int au = kb__jl_get(&d, o, "author");
-        if (au < 0) au = kb__jl_get(&d, o, "creator");
-        if (kb__jl_type(&d, au) == KB_JL_ARR) {
-            for (int it = d.nodes[au].child; it >= 0 && m->nld_authors < 8; it = d.nodes[it].next) {
-                char *s = ld_string(c, &d, it);
-                if (s) m->ld_authors[m->nld_authors++] = s;
-            }
-        } else if (au >= 0) {
-            char *s = ld_string(c, &d, au);
+        if (prev || last) m->crumb = last; /* compared with the title at the end */
+        return;
+    }
+    int r = ld_rank(o);
+    if (!r || r <= m->ld_rank) return;
+    m->ld_rank = r;
+    const kb_json *h = kb__json_get(o, "headline");
+    if (!h && r < 3) h = kb__json_get(o, "name");
+    m->ld_headline = ld_string(c, h);
+    m->ld_date = ld_string(c, kb__json_get(o, "datePublished"));
+    if (!m->ld_date) m->ld_date = ld_string(c, kb__json_get(o, "dateCreated"));
+    m->ld_section = ld_string(c, kb__json_get(o, "articleSection"));
+    const kb_json *pub = kb__json_get(o, "publisher");
+    m->ld_publisher = pub && pub->type == KB_JSON_OBJECT ? ld_string(c, kb__json_get(pub, "name")) : NULL;
+    m->ld_url = ld_string(c, kb__json_get(o, "url"));
+    m->nld_authors = 0;
+    const kb_json *au = kb__json_get(o, "author");
+    if (!au) au = kb__json_get(o, "creator");
+    if (au && au->type == KB_JSON_ARRAY) {
+        for (const kb_json *it = au->child; it && m->nld_authors < 8; it = it->next) {
+            char *s = ld_string(c, it);
             if (s) m->ld_authors[m->nld_authors++] = s;
         }
+    } else if (au) {
+        char *s = ld_string(c, au);
+        if (s) m->ld_authors[m->nld_authors++] = s;
     }
-    kb__jl_free(&d);
+}
+
+/* Every object of the tree in document order (parents before their
+** members), wherever it sits: @graph arrays, nested items, several scripts'
+** worth of values. Depth is bounded by the parser. */
+static void ld_walk(ctx *c, const kb_json *v) {
+    if (v->type == KB_JSON_OBJECT) ld_object(c, v);
+    for (const kb_json *k = v->child; k && !c->rc; k = k->next) ld_walk(c, k);
+}
+
+static void on_jsonld(ctx *c, const char *p, size_t n) {
+    kb_arena a;
+    kb__arena_init(&a, 0);
+    kb_json *root;
+    kb__json_parse_lenient(&a, p, n, &root); /* a partial tree is still worth reading */
+    if (root) ld_walk(c, root);
+    kb__arena_free(&a);
 }
 
 /* Concatenated text of a node's direct text/CDATA children (scripts). */

@@ -71,4 +71,33 @@ static inline const char *kbt_corpus(const char *rel, char *buf, size_t n) {
     return buf;
 }
 
+/* The spec file tests/spec/NAME of the source tree ($KB_SRC, "." when unset),
+** open for reading, or NULL. */
+static inline FILE *kbt_spec_open(const char *name) {
+    char path[1024];
+    const char *src = getenv("KB_SRC");
+    snprintf(path, sizeof path, "%s/tests/spec/%s", src ? src : ".", name);
+    return fopen(path, "r");
+}
+
+/* The next line of a spec file, in buf[0..n), split in place at tabs into at
+** most maxf fields (the last one keeps any further tabs). Line breaks are
+** dropped; blank lines and # comments are skipped. Returns how many fields
+** were found (1 for a line without a tab), or 0 at the end of the file. */
+static inline int kbt_spec_next(FILE *f, char *buf, size_t n, char **fields, int maxf) {
+    while (fgets(buf, (int)n, f)) {
+        buf[strcspn(buf, "\r\n")] = 0;
+        if (!buf[0] || buf[0] == '#') continue;
+        int k = 0;
+        char *p = buf;
+        fields[k++] = p;
+        while (k < maxf && (p = strchr(p, '\t'))) {
+            *p++ = 0;
+            fields[k++] = p;
+        }
+        return k;
+    }
+    return 0;
+}
+
 #endif

@@ -67,20 +67,13 @@ static int matches(const found *f, int i, char *exp) {
 }
 
 TEST(spec_file) {
-    char path[1024];
-    const char *src = getenv("KB_SRC");
-    snprintf(path, sizeof path, "%s/tests/spec/amounts.tsv", src ? src : ".");
-    FILE *fp = fopen(path, "r");
+    FILE *fp = kbt_spec_open("amounts.tsv");
     ASSERT(fp != NULL);
-    char line[4096];
-    int lines = 0, bad = 0;
-    while (fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\n")] = 0;
-        if (!line[0] || line[0] == '#') continue;
-        char *tab = strchr(line, '\t');
-        if (!tab) continue;
-        *tab = 0;
-        char *want = tab + 1;
+    char line[4096], *fld[2];
+    int nf, lines = 0, bad = 0;
+    while ((nf = kbt_spec_next(fp, line, sizeof line, fld, 2))) {
+        if (nf < 2) continue;
+        const char *want = fld[1];
         found f;
         scan(line, &f);
         lines++;

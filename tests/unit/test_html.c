@@ -1,6 +1,6 @@
 /*
-** The HTML extractor (src/extract/html*.c) and its private JSON reader
-** (src/extract/jsonld.c).
+** The HTML extractor (src/extract/html*.c) and the lenient JSON parser it
+** reads JSON-LD with (src/core/jsonparse.c).
 **
 ** Corpus pages (../shared/corpus/html, skipped with a message when absent):
 ** body word-4-gram F1 against the gold (as the ScrapingHub article-extraction
@@ -15,114 +15,15 @@
 */
 #include <iconv.h>
 #include <time.h>
-#include <zlib.h>
 
-#include "extract/jsonld.h"
+#include "core/jsonparse.h"
+#include "gold.h"
 #include "kbtest.h"
 #include "khabar.h"
 
 /* --- helpers ------------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *p = malloc(cap);
-    size_t k;
-    while ((k = fread(p + len, 1, cap - len, f)) > 0) {
-        len += k;
-        if (len == cap) p = realloc(p, cap *= 2);
-    }
-    fclose(f);
-    p[len] = 0;
-    *n = len;
-    return p;
-}
-
-/* Read a file, gunzipping it when its name ends in .gz. */
-static char *load(const char *path, size_t *n) {
-    size_t pl = strlen(path);
-    if (pl < 3 || strcmp(path + pl - 3, ".gz")) return slurp(path, n);
-    gzFile g = gzopen(path, "rb");
-    if (!g) return NULL;
-    size_t cap = 1 << 20, len = 0;
-    char *p = malloc(cap);
-    int k;
-    while ((k = gzread(g, p + len, (unsigned)(cap - len))) > 0) {
-        len += (size_t)k;
-        if (len == cap) p = realloc(p, cap *= 2);
-    }
-    gzclose(g);
-    p[len] = 0;
-    *n = len;
-    return p;
-}
-
 typedef struct { char *p; size_t n; } tokbuf;
-
-/* Tokens of a text after display normalization, as a hash per 4-gram. */
-static size_t fourgrams(const char *text, unsigned long long **out) {
-    char *norm;
-    size_t nn;
-    kb_normalize(text, strlen(text), KB_NORM_DISPLAY, &norm, &nn);
-    size_t cap = 64, nt = 0;
-    unsigned long long *th = malloc(cap * sizeof *th);
-    for (size_t i = 0; i < nn;) {
-        while (i < nn && (norm[i] == ' ' || norm[i] == '\n' || norm[i] == '\t' || norm[i] == '\r')) i++;
-        size_t s = i;
-        while (i < nn && !(norm[i] == ' ' || norm[i] == '\n' || norm[i] == '\t' || norm[i] == '\r')) i++;
-        if (i > s) {
-            if (nt == cap) th = realloc(th, (cap *= 2) * sizeof *th);
-            unsigned long long h = 1469598103934665603ULL;
-            for (size_t k = s; k < i; k++) h = (h ^ (unsigned char)norm[k]) * 1099511628211ULL;
-            th[nt++] = h;
-        }
-    }
-    kb_free(norm);
-    size_t ng = nt >= 4 ? nt - 3 : 0;
-    unsigned long long *g = malloc((ng ? ng : 1) * sizeof *g);
-    for (size_t i = 0; i < ng; i++)
-        g[i] = th[i] * 31 + th[i + 1] * 1000003ULL + th[i + 2] * 0x9E3779B97F4A7C15ULL + (th[i + 3] ^ (th[i + 3] >> 29));
-    free(th);
-    *out = g;
-    return ng;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-    unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* F1 over multisets of word 4-grams. */
-static double f1_4gram(const char *got, const char *gold) {
-    unsigned long long *a, *b;
-    size_t na = fourgrams(got, &a), nb = fourgrams(gold, &b);
-    qsort(a, na, sizeof *a, cmp_u64);
-    qsort(b, nb, sizeof *b, cmp_u64);
-    size_t i = 0, j = 0, common = 0;
-    while (i < na && j < nb) {
-        if (a[i] == b[j]) common++, i++, j++;
-        else if (a[i] < b[j]) i++;
-        else j++;
-    }
-    free(a);
-    free(b);
-    if (!na || !nb || !common) return 0;
-    double p = (double)common / na, r = (double)common / nb;
-    return 2 * p * r / (p + r);
-}
-
-static char *body_of(const kb_article *a) {
-    size_t n = 1;
-    for (size_t i = 0; i < a->nparagraphs; i++) n += strlen(a->paragraphs[i]) + 1;
-    char *s = malloc(n);
-    s[0] = 0;
-    for (size_t i = 0; i < a->nparagraphs; i++) {
-        strcat(s, a->paragraphs[i]);
-        strcat(s, "\n");
-    }
-    return s;
-}
 
 /* Display-normalized, whitespace-collapsed copy (for exact title checks). */
 static char *clean(const char *z) {
@@ -153,7 +54,7 @@ static kb_article *extract_file(const char *rel, const char *url) {
         return NULL;
     }
     size_t n;
-    char *p = load(path, &n);
+    char *p = gold_load(path, &n);
     if (!p) return NULL;
     kb_extract_opts o = {0};
     o.format = KB_FMT_HTML;
@@ -166,28 +67,18 @@ static kb_article *extract_file(const char *rel, const char *url) {
     return a;
 }
 
-static kb_jl_doc *load_json(const char *rel, kb_jl_doc *d) {
+/* The one value of a gold file, parsed into arena a (which the strings of
+** the tree live in), or NULL. */
+static const kb_json *load_json(const char *rel, kb_arena *a) {
     char path[1024];
     size_t n;
     if (!kbt_corpus(rel, path, sizeof path)) return NULL;
-    char *p = slurp(path, &n);
+    char *p = gold_load(path, &n);
     if (!p) return NULL;
-    int rc = kb__jl_parse(p, n, d);
+    kb_json *root;
+    int rc = kb__json_parse_lenient(a, p, n, &root);
     free(p);
-    return rc == 0 ? d : NULL;
-}
-
-/* Equal instants: "2026-01-08T11:42:50Z" == "2026-01-08 11:42:50+00:00". */
-static int same_date(const char *a, const char *b) {
-    char x[40], y[40];
-    snprintf(x, sizeof x, "%s", a);
-    snprintf(y, sizeof y, "%s", b);
-    for (char *s = x; *s; s++) if (*s == ' ') *s = 'T';
-    for (char *s = y; *s; s++) if (*s == ' ') *s = 'T';
-    size_t xn = strlen(x), yn = strlen(y);
-    if (xn && x[xn - 1] == 'Z') strcpy(x + xn - 1, "+00:00");
-    if (yn && y[yn - 1] == 'Z') strcpy(y + yn - 1, "+00:00");
-    return !strcmp(x, y);
+    return rc == 0 ? root->child : NULL;
 }
 
 /* --- the gold pages --------------------------------------------------------- */
@@ -195,22 +86,24 @@ static int same_date(const char *a, const char *b) {
 TEST(corpus_cnn_arabic) {
     kb_article *a = extract_file("html/cnn-arabic.html", NULL);
     if (!a) return;
-    kb_jl_doc d;
+    kb_arena ja;
+    kb__arena_init(&ja, 0);
     char path[1024];
     size_t gn;
-    ASSERT(load_json("html/cnn-arabic.gold.json", &d) != NULL);
-    char *gold = slurp(kbt_corpus("html/cnn-arabic.gold.txt", path, sizeof path), &gn);
-    char *body = body_of(a);
-    double f1 = f1_4gram(body, gold);
+    const kb_json *g = load_json("html/cnn-arabic.gold.json", &ja);
+    ASSERT(g != NULL);
+    char *gold = gold_load(kbt_corpus("html/cnn-arabic.gold.txt", path, sizeof path), &gn);
+    char *body = gold_body_of(a);
+    double f1 = gold_f1(body, gold);
     printf("  cnn-arabic: f1=%.3f title=%s published=%s\n", f1, a->title, a->published ? a->published : "null");
-    char *gt = clean(kb__jl_get_str(&d, d.nodes[0].child, "title", NULL));
+    char *gt = clean(kb__json_get_str(g, "title", NULL));
     char *t = clean(a->title ? a->title : "");
     int title_ok = !strcmp(gt, t);
     kb_free(gt);
     kb_free(t);
     free(gold);
     free(body);
-    kb__jl_free(&d);
+    kb__arena_free(&ja);
     int source_ok = a->source && !strcmp(a->source, "CNNArabic");
     int lang_ok = !strcmp(a->language, "ar");
     /* The gold has no date; the page says "الأربعاء، 28 آب/اغسطس 2013" under
@@ -227,17 +120,19 @@ TEST(corpus_cnn_arabic) {
 TEST(corpus_lbc) {
     kb_article *a = extract_file("html/lbc.html.gz", NULL);
     if (!a) return;
-    kb_jl_doc d;
-    ASSERT(load_json("html/lbc.gold.json", &d) != NULL);
-    int v1 = kb__jl_get(&d, d.nodes[0].child, "V1");
-    int secs = kb__jl_get(&d, kb__jl_get(&d, v1, "body"), "sections");
+    kb_arena ja;
+    kb__arena_init(&ja, 0);
+    const kb_json *g = load_json("html/lbc.gold.json", &ja);
+    ASSERT(g != NULL);
+    const kb_json *v1 = kb__json_get(g, "V1");
+    const kb_json *secs = kb__json_get(kb__json_get(v1, "body"), "sections");
     size_t cap = 1 << 16, len = 0;
     char *gold = calloc(1, cap);
-    for (int s = d.nodes[secs].child; s >= 0; s = d.nodes[s].next) {
-        int ps = kb__jl_get(&d, s, "paragraphs");
-        for (int p = ps >= 0 ? d.nodes[ps].child : -1; p >= 0; p = d.nodes[p].next) {
+    for (const kb_json *s = secs ? secs->child : NULL; s; s = s->next) {
+        const kb_json *ps = kb__json_get(s, "paragraphs");
+        for (const kb_json *p = ps ? ps->child : NULL; p; p = p->next) {
             size_t k;
-            const char *z = kb__jl_str(&d, p, &k);
+            const char *z = kb__json_text(p, &k);
             if (len + k + 2 > cap) gold = realloc(gold, cap = (len + k + 2) * 2);
             memcpy(gold + len, z, k);
             len += k;
@@ -245,18 +140,18 @@ TEST(corpus_lbc) {
             gold[len] = 0;
         }
     }
-    char *body = body_of(a);
-    double f1 = f1_4gram(body, gold);
-    char *gt = clean(kb__jl_get_str(&d, v1, "title", NULL));
+    char *body = gold_body_of(a);
+    double f1 = gold_f1(body, gold);
+    char *gt = clean(kb__json_get_str(v1, "title", NULL));
     char *t = clean(a->title ? a->title : "");
-    const char *gdate = kb__jl_get_str(&d, v1, "publishing_date", NULL);
+    const char *gdate = kb__json_get_str(v1, "publishing_date", NULL);
     printf("  lbc: f1=%.3f title=%s published=%s (gold %s)\n", f1, a->title, a->published ? a->published : "null", gdate);
-    int title_ok = !strcmp(gt, t), date_ok = a->published && gdate && same_date(a->published, gdate);
+    int title_ok = !strcmp(gt, t), date_ok = a->published && gdate && gold_same_date(a->published, gdate);
     kb_free(gt);
     kb_free(t);
     free(gold);
     free(body);
-    kb__jl_free(&d);
+    kb__arena_free(&ja);
     kb_article_free(a);
     ASSERT(title_ok);
     ASSERT(date_ok);
@@ -266,24 +161,26 @@ TEST(corpus_lbc) {
 TEST(corpus_assabah) {
     kb_article *a = extract_file("html/assabah.html", NULL);
     if (!a) return;
-    kb_jl_doc d;
-    ASSERT(load_json("html/assabah.gold.json", &d) != NULL);
-    int g = d.nodes[d.nodes[0].child].child; /* the one page object */
-    char *body = body_of(a);
-    char *gt = clean(kb__jl_get_str(&d, g, "title", NULL));
+    kb_arena ja;
+    kb__arena_init(&ja, 0);
+    const kb_json *gold = load_json("html/assabah.gold.json", &ja);
+    ASSERT(gold != NULL && gold->child != NULL);
+    const kb_json *g = gold->child; /* the one page object */
+    char *body = gold_body_of(a);
+    char *gt = clean(kb__json_get_str(g, "title", NULL));
     char *t = clean(a->title ? a->title : "");
     int title_ok = !strcmp(gt, t), with_ok = 1, without_ok = 1;
-    int w = kb__jl_get(&d, g, "with"), wo = kb__jl_get(&d, g, "without");
-    for (int k = d.nodes[w].child; k >= 0; k = d.nodes[k].next)
-        if (!strstr(body, kb__jl_str(&d, k, NULL))) with_ok = 0, printf("  missing: %s\n", kb__jl_str(&d, k, NULL));
-    for (int k = d.nodes[wo].child; k >= 0; k = d.nodes[k].next)
-        if (strstr(body, kb__jl_str(&d, k, NULL))) without_ok = 0, printf("  unwanted: %s\n", kb__jl_str(&d, k, NULL));
+    const kb_json *w = kb__json_get(g, "with"), *wo = kb__json_get(g, "without");
+    for (const kb_json *k = w ? w->child : NULL; k; k = k->next)
+        if (!strstr(body, kb__json_text(k, NULL))) with_ok = 0, printf("  missing: %s\n", kb__json_text(k, NULL));
+    for (const kb_json *k = wo ? wo->child : NULL; k; k = k->next)
+        if (strstr(body, kb__json_text(k, NULL))) without_ok = 0, printf("  unwanted: %s\n", kb__json_text(k, NULL));
     printf("  assabah: title=%s published=%s paragraphs=%zu\n", a->title, a->published ? a->published : "null",
            a->nparagraphs);
     kb_free(gt);
     kb_free(t);
     free(body);
-    kb__jl_free(&d);
+    kb__arena_free(&ja);
     kb_article_free(a);
     ASSERT(title_ok);
     ASSERT(with_ok);
@@ -564,46 +461,62 @@ TEST(empty_and_garbage) {
     ASSERT(rc == KB_OK || rc == KB_EEMPTY || rc == KB_EBINARY);
 }
 
-/* --- the JSON reader --------------------------------------------------------- */
+/* --- the lenient JSON parser (JSON-LD) -------------------------------------- */
 
 TEST(json_reader_basics) {
-    kb_jl_doc d;
+    kb_arena a;
+    kb__arena_init(&a, 0);
+    kb_json *root;
     const char *z = "{\"a\": \"x\\u0627\\ud83d\\ude00\", \"b\": [1, true, null], \"c\": {\"d\": \"e\"}}";
-    ASSERT_INT_EQ(kb__jl_parse(z, strlen(z), &d), 0);
-    int o = d.nodes[0].child;
-    ASSERT_STR_EQ(kb__jl_get_str(&d, o, "a", NULL), "x\xd8\xa7\xf0\x9f\x98\x80");
-    ASSERT_INT_EQ(kb__jl_type(&d, kb__jl_get(&d, o, "b")), KB_JL_ARR);
-    ASSERT_STR_EQ(kb__jl_get_str(&d, kb__jl_get(&d, o, "c"), "d", NULL), "e");
-    kb__jl_free(&d);
+    ASSERT_INT_EQ(kb__json_parse_lenient(&a, z, strlen(z), &root), 0);
+    const kb_json *o = root->child;
+    ASSERT_STR_EQ(kb__json_get_str(o, "a", NULL), "x\xd8\xa7\xf0\x9f\x98\x80");
+    ASSERT_INT_EQ(kb__json_get(o, "b")->type, KB_JSON_ARRAY);
+    ASSERT_STR_EQ(kb__json_get_str(kb__json_get(o, "c"), "d", NULL), "e");
+    kb__arena_free(&a);
 }
 
 TEST(json_reader_forgives) {
-    kb_jl_doc d;
+    kb_arena a;
+    kb__arena_init(&a, 0);
+    kb_json *root;
     const char *z = "{\"a\": \"line\nbreak\", \"b\": [1, 2,], }";
-    ASSERT_INT_EQ(kb__jl_parse(z, strlen(z), &d), 0);
-    ASSERT_STR_EQ(kb__jl_get_str(&d, d.nodes[0].child, "a", NULL), "line\nbreak");
-    kb__jl_free(&d);
+    ASSERT_INT_EQ(kb__json_parse_lenient(&a, z, strlen(z), &root), 0);
+    ASSERT_STR_EQ(kb__json_get_str(root->child, "a", NULL), "line\nbreak");
     const char *t = "{\"headline\": \"x\", \"author\": {\"name\": \"y";
-    ASSERT(kb__jl_parse(t, strlen(t), &d) != 0); /* truncated ... */
-    ASSERT_STR_EQ(kb__jl_get_str(&d, d.nodes[0].child, "headline", NULL), "x"); /* ... but readable */
-    kb__jl_free(&d);
+    ASSERT(kb__json_parse_lenient(&a, t, strlen(t), &root) != 0);          /* truncated ... */
+    ASSERT_STR_EQ(kb__json_get_str(root->child, "headline", NULL), "x"); /* ... but readable */
+    /* The strict parser refuses all of the above. */
+    size_t pos;
+    ASSERT(kb__json_parse(&a, z, strlen(z), 0, &root, &pos) != 0);
+    ASSERT(kb__json_parse(&a, t, strlen(t), 0, &root, &pos) != 0);
+    kb__arena_free(&a);
 }
 
 TEST(json_reader_depth_and_bounds) {
-    kb_jl_doc d;
+    kb_arena a;
+    kb__arena_init(&a, 0);
+    kb_json *root;
     size_t n = 100000;
     char *p = malloc(n);
     memset(p, '[', n);
-    ASSERT(kb__jl_parse(p, n, &d) != 0);
-    kb__jl_free(&d);
+    ASSERT(kb__json_parse_lenient(&a, p, n, &root) != 0);
     for (size_t k = 0; k < 40; k++) {
         const char *z = "{\"a\\u00e9\": [\"\\ud800\", 1e5, -2, \"\\";
         size_t zn = strlen(z) < k ? strlen(z) : k;
         char *c = malloc(zn ? zn : 1);
         memcpy(c, z, zn);
-        kb__jl_parse(c, zn, &d); /* never reads past zn (ASan checks) */
-        kb__jl_free(&d);
+        kb__json_parse_lenient(&a, c, zn, &root); /* never reads past zn (ASan checks) */
         free(c);
     }
     free(p);
+    /* A "\u" without digits is 2 bytes in and 3 out (U+FFFD): the output
+    ** buffer must be sized for the growth (ASan checks). */
+    char u[2 + 2 * 200];
+    u[0] = '"';
+    for (size_t k = 0; k < 200; k++) memcpy(u + 1 + 2 * k, "\\u", 2);
+    u[sizeof u - 1] = '"';
+    ASSERT_INT_EQ(kb__json_parse_lenient(&a, u, sizeof u, &root), 0);
+    ASSERT_INT_EQ(root->child->n, 3 * 200);
+    kb__arena_free(&a);
 }

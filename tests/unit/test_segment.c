@@ -34,23 +34,16 @@ static int seg_valid(const char *w, size_t n, const kb_seg *s) {
 }
 
 TEST(spec_file) {
-    char path[1024];
-    const char *src = getenv("KB_SRC");
-    snprintf(path, sizeof path, "%s/tests/spec/segment.tsv", src ? src : ".");
-    FILE *f = fopen(path, "r");
+    FILE *f = kbt_spec_open("segment.tsv");
     ASSERT(f != NULL);
-    char line[1024];
-    int lines = 0, bad = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = 0;
-        if (!line[0] || line[0] == '#') continue;
-        char *tab = strchr(line, '\t');
-        if (!tab) { bad++; fprintf(stderr, "  malformed spec line: %s\n", line); continue; }
-        *tab = 0;
+    char line[1024], *fld[2];
+    int nf, lines = 0, bad = 0;
+    while ((nf = kbt_spec_next(f, line, sizeof line, fld, 2))) {
+        if (nf < 2) { bad++; fprintf(stderr, "  malformed spec line: %s\n", line); continue; }
         char got[512];
-        split(line, got);
-        if (strcmp(got, tab + 1)) {
-            fprintf(stderr, "  segment(\"%s\") = \"%s\", want \"%s\"\n", line, got, tab + 1);
+        split(fld[0], got);
+        if (strcmp(got, fld[1])) {
+            fprintf(stderr, "  segment(\"%s\") = \"%s\", want \"%s\"\n", fld[0], got, fld[1]);
             bad++;
         }
         lines++;
