@@ -287,68 +287,117 @@ static int word_affix(const char *a, size_t an, const char *b, size_t bn) {
     return !memcmp(b + bn - an, a, an) && b[bn - an - 1] == ' ';
 }
 
+/* A set of words (pointer, length) with a value, open addressing; sized
+** once for its maximum. Keeps the passes below linear in the article. */
+typedef struct wslot {
+    const char *w;
+    size_t n;
+    long v;
+} wslot;
+
+typedef struct wset {
+    wslot *s;
+    size_t cap;
+} wset;
+
+static int wset_init(wset *t, size_t max) {
+    t->cap = 16;
+    while (t->cap < max * 2) t->cap *= 2;
+    t->s = calloc(t->cap, sizeof *t->s);
+    return t->s ? KB_OK : KB_ENOMEM;
+}
+
+/* The slot of w (empty when absent). */
+static wslot *wset_slot(const wset *t, const char *w, size_t n) {
+    size_t h = (size_t)kb__hash(w, n) & (t->cap - 1);
+    while (t->s[h].w && !(t->s[h].n == n && !memcmp(t->s[h].w, w, n))) h = (h + 1) & (t->cap - 1);
+    return &t->s[h];
+}
+
 /* Family names of persons named in full, as stand-alone mentions. */
 static int family_mentions(ctx *c) {
     size_t nm0 = NMENT(c), nt = NTOK(c);
     unsigned char *in = calloc(nt ? nt : 1, 1);
     if (!in) return KB_ENOMEM;
-    for (size_t k = 0; k < nm0; k++)
-        for (size_t i = MENT(c, k).t0; i < MENT(c, k).t1; i++) in[i] = 1;
+    wset fam;
+    if (wset_init(&fam, nm0 + 1)) {
+        free(in);
+        return KB_ENOMEM;
+    }
+    /* The last words (three letters at least) of persons named in full. */
+    for (size_t k = 0; k < nm0; k++) {
+        const ment *m = &MENT(c, k);
+        for (size_t i = m->t0; i < m->t1; i++) in[i] = 1;
+        if (m->type != 0 || m->t1 - m->t0 < 2) continue;
+        const atok *l = &TOK(c, m->t1 - 1);
+        if (l->wn < 6) continue;
+        wslot *e = wset_slot(&fam, c->words.p + l->w, l->wn);
+        e->w = c->words.p + l->w;
+        e->n = l->wn;
+    }
     int rc = KB_OK;
     for (size_t i = 0; i < nt && !rc; i++) {
         const atok *t = &TOK(c, i);
         if (in[i] || t->type != KB_TOK_WORD) continue;
         const char *w = c->words.p + t->w;
-        for (size_t k = 0; k < nm0; k++) {
-            const ment *m = &MENT(c, k);
-            if (m->type != 0 || m->t1 - m->t0 < 2) continue;
-            const atok *l = &TOK(c, m->t1 - 1);
-            const char *fw = c->words.p + l->w;
-            if (l->wn < 6) continue; /* three letters at least */
-            unsigned strip = 0;
-            if (t->wn == l->wn && !memcmp(w, fw, l->wn)) strip = 0;
-            else if (t->wn == l->wn + 2 && !memcmp(w + 2, fw, l->wn) && proclitic_letter(w, t->wn))
-                strip = 1; /* و ف ب ك ل + name */
-            else if (t->wn == l->wn + 4 && !memcmp(w + 4, fw, l->wn) && proclitic_letter(w, 2) &&
-                     proclitic_letter(w + 2, 2))
-                strip = 2; /* و + ب/ك/ل + name */
-            else continue;
-            if (kb_is_stopword(w, t->wn)) break;
-            rc = add_ment(c, i, i + 1, 0, strip, NULL);
-            in[i] = 1;
-            break;
-        }
+        unsigned strip;
+        if (wset_slot(&fam, w, t->wn)->w) strip = 0;
+        else if (t->wn > 2 && proclitic_letter(w, t->wn) && wset_slot(&fam, w + 2, t->wn - 2)->w)
+            strip = 1; /* و ف ب ك ل + name */
+        else if (t->wn > 4 && proclitic_letter(w, 2) && proclitic_letter(w + 2, 2) &&
+                 wset_slot(&fam, w + 4, t->wn - 4)->w)
+            strip = 2; /* و + ب/ك/ل + name */
+        else continue;
+        if (kb_is_stopword(w, t->wn)) continue;
+        rc = add_ment(c, i, i + 1, 0, strip, NULL);
+        in[i] = 1;
     }
+    free(fam.s);
     free(in);
     return rc;
 }
 
 /* Cut proclitics off a person's first word when the rest is a word of
-** another person mention ("لحفتر" next to "خليفة حفتر"). */
+** another person mention ("لحفتر" next to "خليفة حفتر"). The words of all
+** person mentions go into a set first (word -> the mention it is in, or -2
+** for several), so the work stays linear in the mentions. */
 static void person_clitics(ctx *c) {
-    size_t nm = NMENT(c);
+    size_t nm = NMENT(c), nw = 0;
+    for (size_t k = 0; k < nm; k++)
+        if (MENT(c, k).type == 0) nw += MENT(c, k).t1 - MENT(c, k).t0;
+    if (nw < 2) return;
+    wset tab;
+    if (wset_init(&tab, nw)) return; /* out of memory: the names keep their clitics */
+    for (size_t q = 0; q < nm; q++) {
+        const ment *o = &MENT(c, q);
+        if (o->type != 0) continue;
+        for (size_t i = o->t0; i < o->t1; i++) {
+            if (i == o->t0 && o->strip) continue; /* only words as written */
+            const atok *u = &TOK(c, i);
+            wslot *e = wset_slot(&tab, c->words.p + u->w, u->wn);
+            if (!e->w) {
+                e->w = c->words.p + u->w;
+                e->n = u->wn;
+                e->v = (long)q;
+            } else if (e->v != (long)q) {
+                e->v = -2;
+            }
+        }
+    }
     for (size_t k = 0; k < nm; k++) {
         ment *m = &MENT(c, k);
         if (m->type != 0 || m->strip) continue;
         const atok *t = &TOK(c, m->t0);
         const char *w = c->words.p + t->w;
         for (unsigned s = 1; s <= 2 && 2 * s + 4 <= t->wn && proclitic_letter(w + 2 * (s - 1), 2); s++) {
-            const char *r = w + 2 * s;
-            size_t rn = t->wn - 2 * s;
-            int found = 0;
-            for (size_t q = 0; q < nm && !found; q++) {
-                const ment *o = &MENT(c, q);
-                if (q == k || o->type != 0) continue;
-                for (size_t i = o->t0; i < o->t1 && !found; i++) {
-                    const atok *u = &TOK(c, i);
-                    unsigned us = i == o->t0 ? o->strip : 0;
-                    if (u->wn - 2 * us == rn && !memcmp(c->words.p + u->w + 2 * us, r, rn) && us == 0)
-                        found = 1;
-                }
+            const wslot *e = wset_slot(&tab, w + 2 * s, t->wn - 2 * s);
+            if (e->w && e->v != (long)k) {
+                m->strip = s;
+                break;
             }
-            if (found) { m->strip = s; break; }
         }
     }
+    free(tab.s);
 }
 
 static int cmp_ment(const void *a, const void *b) {
@@ -409,20 +458,55 @@ int kb__find_entities(kb_xart *x) {
         if (NMENT(&c) > 1) qsort(c.ments.p, NMENT(&c), sizeof(ment), cmp_ment);
         for (size_t k = 0; !rc && k < NMENT(&c); k++) rc = finish_ment(&c, k);
     }
+    /* Canonical names: the longest mention of the same type whose words
+    ** begin or end with this one's (the first of equals). Computed once per
+    ** distinct (type, words) and compared against the first CANON_CANDIDATES
+    ** distinct names of the type: the full name comes early in an article,
+    ** and a page of thousands of names stays linear. */
+    enum { CANON_CANDIDATES = 256 };
+    wset canon_of = {NULL, 0};
+    size_t *firsts = NULL, nfirst = 0;
+    if (!rc && (wset_init(&canon_of, NMENT(&c) + 1) ||
+                !(firsts = malloc((NMENT(&c) + 1) * sizeof *firsts)))) {
+        rc = KB_ENOMEM;
+        canon_of.s = NULL;
+    }
+    for (size_t k = 0; !rc && k < NMENT(&c); k++) {
+        /* distinct keys in order of first mention (the type is the key's
+        ** first byte's neighbour: keys of different types may repeat) */
+        const ment *m = &MENT(&c, k);
+        if (!m->textn || m->gcanon) continue;
+        int seen = 0;
+        for (size_t j = nfirst; j-- > 0 && nfirst - j <= CANON_CANDIDATES && !seen;)
+            seen = MENT(&c, firsts[j]).type == m->type && MENT(&c, firsts[j]).keyn == m->keyn &&
+                   !memcmp(c.keys.p + MENT(&c, firsts[j]).key, c.keys.p + m->key, m->keyn);
+        if (!seen) firsts[nfirst++] = k;
+    }
     for (size_t k = 0; !rc && k < NMENT(&c); k++) {
         const ment *m = &MENT(&c, k);
         if (!m->textn) continue;
         const char *canon = m->gcanon;
         if (!canon) {
-            /* The longest mention of this type whose words begin or end
-            ** with this one's; the first of equals. */
-            const ment *best = m;
-            for (size_t q = 0; q < NMENT(&c); q++) {
-                const ment *o = &MENT(&c, q);
-                if (o->type != m->type || o->gcanon || o->keyn <= best->keyn) continue;
-                if (word_affix(c.keys.p + m->key, m->keyn, c.keys.p + o->key, o->keyn)) best = o;
+            wslot *e = wset_slot(&canon_of, c.keys.p + m->key, m->keyn);
+            if (e->w && (size_t)MENT(&c, (size_t)e->v).type == (size_t)m->type) {
+                canon = c.keys.p + MENT(&c, (size_t)e->v).text;
+            } else {
+                const ment *best = m;
+                size_t seen_of_type = 0;
+                for (size_t j = 0; j < nfirst && seen_of_type < CANON_CANDIDATES; j++) {
+                    const ment *o = &MENT(&c, firsts[j]);
+                    if (o->type != m->type) continue;
+                    seen_of_type++;
+                    if (o->keyn <= best->keyn) continue;
+                    if (word_affix(c.keys.p + m->key, m->keyn, c.keys.p + o->key, o->keyn)) best = o;
+                }
+                canon = c.keys.p + best->text;
+                if (!e->w) {
+                    e->w = c.keys.p + m->key;
+                    e->n = m->keyn;
+                    e->v = (long)(best - &MENT(&c, 0));
+                }
             }
-            canon = c.keys.p + best->text;
         }
         kb_entity e = {c.keys.p + m->text, kb__ner_types[m->type], canon, TOK(&c, m->t0).par, m->c0, m->c1};
         /* The text as written (with its diacritics), not the folded copy. */
@@ -435,6 +519,8 @@ int kb__find_entities(kb_xart *x) {
         e.text = text;
         rc = kb__art_add_entity(x, &e);
     }
+    free(canon_of.s);
+    free(firsts);
     kb__buf_free(&c.toks);
     kb__buf_free(&c.words);
     kb__buf_free(&c.ments);
