@@ -21,12 +21,14 @@ run "$B/bench_segment" "$KB_CORPUS"
 [ -x "$B/bench_html" ] && run "$B/bench_html"
 [ -x "$B/bench_flat" ] && run "$B/bench_flat" -q -n 20 "$KB_CORPUS/pages"
 [ -x "$B/bench_search" ] && run "$B/bench_search" "$KB_CORPUS"
-[ -x "$B/bench_ner" ] && run "$B/bench_ner" "$KB_CORPUS"
-[ -x "$B/bench_dedup" ] && run "$B/bench_dedup" "$KB_CORPUS"
+[ -x "$B/bench_ner" ] && run "$B/bench_ner" "$KB_CORPUS/ner/anercorp-train.txt"
+[ -x "$B/bench_dedup" ] && run "$B/bench_dedup"
 if [ "${KB_BENCH_MILLION:-0}" = 1 ]; then
   run "$B/bench_ingest" "$KB_CORPUS" --million
 else
   run "$B/bench_ingest" "$KB_CORPUS"
 fi
 [ -x bench/compare_extractors.sh ] && run sh bench/compare_extractors.sh
+# The HTTP API under wrk, on the 62k-article archive (built on first use).
+run sh bench/bench_serve.sh "$B/khabar" "${KB_BENCH_DB:-/tmp/bench62k.db}"
 exit 0
