@@ -16,7 +16,7 @@ run() {
 }
 date -u +"# %Y-%m-%dT%H:%M:%SZ  $(uname -m), $(nproc) cores"
 run "$B/bench_text" "$KB_CORPUS"
-run "$B/bench_conflation" "$KB_CORPUS"
+run "$B/bench_conflation" "$KB_CORPUS/morph/ud-arabic-pud.conllu"
 run "$B/bench_segment" "$KB_CORPUS"
 [ -x "$B/bench_html" ] && run "$B/bench_html"
 [ -x "$B/bench_flat" ] && run "$B/bench_flat" -q -n 20 "$KB_CORPUS/pages"

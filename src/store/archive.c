@@ -48,7 +48,7 @@ struct kb_archive {
     unsigned batch, pending;
     int no_stories;
     sqlite3_stmt *ins, *ins_fts, *ins_ent, *ins_quo, *ins_quo_fts, *ins_amt;
-    sqlite3_stmt *cand, *ins_band, *ins_sig;
+    sqlite3_stmt *cand, *ins_band, *ins_sig, *get_sig;
     kb_sigger *sigger;
     kb_sig *cand_sigs; /* room for KB_SIG_BANDS * KB_SIG_BUCKET_CAP signatures */
     char errmsg[512];
@@ -109,9 +109,12 @@ static const char *SCHEMA =
     " end INTEGER, text TEXT, value REAL, unit TEXT, kind TEXT, approx INTEGER);"
     "CREATE INDEX IF NOT EXISTS amounts_article ON amounts(article);"
     "CREATE TABLE IF NOT EXISTS story_sigs(article INTEGER PRIMARY KEY, story INTEGER NOT NULL, sig BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS story_bands(band_key INTEGER NOT NULL, article INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS story_bands_key ON story_bands(band_key);"
-    "CREATE INDEX IF NOT EXISTS articles_story ON articles(story);"
+    /* One b-tree keyed by (band_key, article): no separate index to update. */
+    "CREATE TABLE IF NOT EXISTS story_bands(band_key INTEGER NOT NULL, article INTEGER NOT NULL,"
+    " PRIMARY KEY(band_key, article)) WITHOUT ROWID;"
+    /* Partial: the first article of a story (story NULL), most articles,
+    ** costs no index work at ingest. */
+    "CREATE INDEX IF NOT EXISTS articles_story ON articles(story) WHERE story IS NOT NULL;"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '" SCHEMA_VERSION "');"
     "INSERT OR IGNORE INTO meta VALUES('created', datetime('now'));";
 
@@ -143,6 +146,10 @@ int kb_archive_open(kb_archive **out, const char *path, unsigned flags) {
         if ((rc = exec(ar, "PRAGMA journal_mode=WAL", path))) return rc;
         if ((rc = exec(ar, (flags & KB_ARCHIVE_NOSYNC) ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL", path)))
             return rc;
+        /* Ingest writes keys at random places of large indexes (FTS terms,
+        ** story band keys): a 128 MiB page cache instead of SQLite's 2 MiB
+        ** keeps them in memory; it is allocated only as it fills. */
+        if ((rc = exec(ar, "PRAGMA cache_size=-131072", path))) return rc;
         /* Archives made before stories existed get the two columns first
         ** (CREATE INDEX on articles(story) in SCHEMA needs them). */
         sqlite3_stmt *st;
@@ -198,6 +205,7 @@ void kb_archive_close(kb_archive *ar) {
         sqlite3_finalize(ar->cand);
         sqlite3_finalize(ar->ins_band);
         sqlite3_finalize(ar->ins_sig);
+        sqlite3_finalize(ar->get_sig);
         sqlite3_close(ar->db);
     }
     kb__sigger_free(ar->sigger);
@@ -293,22 +301,59 @@ static int story_decide(kb_archive *ar, const kb_article *a, story_work *w) {
     if (kb__sig_compute(ar->sigger, a, &w->sig) != KB_OK) return KB_OK; /* no words: a story of its own */
     w->have_sig = 1;
     kb__sig_bands(&w->sig, w->keys);
+    /* The band rows first (one b-tree, no row reads), then each distinct
+    ** candidate article's signature once: a near-copy shares most of its 32
+    ** keys with the same few articles. */
     sqlite3_stmt *st = ar->cand;
     for (int b = 0; b < KB_SIG_BANDS; b++) sqlite3_bind_int64(st, b + 1, (sqlite3_int64)w->keys[b]);
     kb_sig_cand c[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
-    size_t nc = 0;
+    sqlite3_int64 arts[KB_SIG_BANDS * KB_SIG_BUCKET_CAP], stories[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
+    size_t nc = 0, na = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW && nc < KB_SIG_BANDS * KB_SIG_BUCKET_CAP) {
-        const void *bp = sqlite3_column_blob(st, 3);
-        if (!bp || kb__sig_from_blob(bp, (size_t)sqlite3_column_bytes(st, 3), &ar->cand_sigs[nc])) continue;
         c[nc].band_key = (uint64_t)sqlite3_column_int64(st, 0);
         c[nc].article = sqlite3_column_int64(st, 1);
-        c[nc].story = sqlite3_column_int64(st, 2);
-        c[nc].sig = &ar->cand_sigs[nc];
         nc++;
     }
     sqlite3_reset(st);
     if (s != SQLITE_ROW && s != SQLITE_DONE) return db_err(ar, "looking up stories");
+    /* Earliest article first, as kb__sig_decide breaks ties (insertion
+    ** sort: at most KB_SIG_BANDS * KB_SIG_BUCKET_CAP rows). */
+    for (size_t i = 1; i < nc; i++) {
+        kb_sig_cand v = c[i];
+        size_t j = i;
+        while (j > 0 && c[j - 1].article > v.article) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = v;
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < nc; i++) {
+        size_t j = 0;
+        while (j < na && arts[j] != c[i].article) j++;
+        if (j == na) {
+            st = ar->get_sig;
+            sqlite3_bind_int64(st, 1, c[i].article);
+            int ok = 0;
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                const void *bp = sqlite3_column_blob(st, 1);
+                ok = bp && !kb__sig_from_blob(bp, (size_t)sqlite3_column_bytes(st, 1), &ar->cand_sigs[na]);
+                stories[na] = sqlite3_column_int64(st, 0);
+            }
+            sqlite3_reset(st);
+            arts[na] = ok ? c[i].article : -1;
+            na++;
+            if (!ok) continue;
+        } else if (arts[j] < 0) {
+            continue;
+        }
+        c[keep] = c[i];
+        c[keep].story = stories[j];
+        c[keep].sig = &ar->cand_sigs[j];
+        keep++;
+    }
+    nc = keep;
     int64_t chosen = 0;
     kb__sig_decide(&w->sig, w->keys, KB_SIG_BANDS, c, nc, KB_SIG_THRESHOLD, 0, &chosen, NULL, w->store);
     w->story = chosen;
@@ -355,15 +400,16 @@ int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored) {
             sqlite3_prepare_v3(ar->db, "INSERT INTO amounts VALUES(?,?,?,?,?,?,?,?,?)", -1,
                                SQLITE_PREPARE_PERSISTENT, &ar->ins_amt, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db,
-                               "SELECT b.band_key, b.article, g.story, g.sig FROM story_bands b"
-                               " JOIN story_sigs g ON g.article = b.article WHERE b.band_key IN (?1,?2,?3,?4,?5,?6,"
+                               "SELECT band_key, article FROM story_bands WHERE band_key IN (?1,?2,?3,?4,?5,?6,"
                                "?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-                               "?27,?28,?29,?30,?31,?32) ORDER BY b.article",
+                               "?27,?28,?29,?30,?31,?32)",
                                -1, SQLITE_PREPARE_PERSISTENT, &ar->cand, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v3(ar->db, "INSERT INTO story_bands VALUES(?,?)", -1, SQLITE_PREPARE_PERSISTENT,
-                               &ar->ins_band, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "INSERT OR IGNORE INTO story_bands VALUES(?,?)", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->ins_band, NULL) != SQLITE_OK ||
             sqlite3_prepare_v3(ar->db, "INSERT INTO story_sigs VALUES(?,?,?)", -1, SQLITE_PREPARE_PERSISTENT,
-                               &ar->ins_sig, NULL) != SQLITE_OK)
+                               &ar->ins_sig, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v3(ar->db, "SELECT story, sig FROM story_sigs WHERE article = ?", -1,
+                               SQLITE_PREPARE_PERSISTENT, &ar->get_sig, NULL) != SQLITE_OK)
             return db_err(ar, "preparing the archive");
     }
     if (!ar->in_txn) {
