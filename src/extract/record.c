@@ -121,6 +121,10 @@ int kb_extract_doc(const kb_doc *d, const kb_extract_opts *opts, kb_article **ou
         /* {"url","text"}: a flattened page wrapped in JSON. */
         o.format = KB_FMT_FLAT;
         rc = kb_extract(text->s, text->n, &o, out, errmsg);
+        if (rc == KB_EEMPTY) {
+            snprintf(g_errmsg, sizeof g_errmsg, "JSON record without title, its text blank or boilerplate only");
+            if (errmsg) *errmsg = g_errmsg;
+        }
     } else if (title || paras || text) {
         rc = kb__extract_with(NULL, 0, &o, out, errmsg, fill_record, root);
     } else {
