@@ -500,7 +500,8 @@ static unsigned word_shape(const char *w, size_t n, const char *s, size_t sn) {
         kind = SH_PUNCT; /* ، ؛ ؟ */
     size_t len = cps(s, sn);
     unsigned lb = len <= 2 ? len : len <= 4 ? 3 : len <= 6 ? 4 : 5;
-    unsigned al = starts(w, n, AR_AL) || (s != w && starts(s - 4, 4, AR_AL));
+    /* the article just before the stem, inside the word (never before it) */
+    unsigned al = starts(w, n, AR_AL) || (s - w >= 4 && starts(s - 4, 4, AR_AL));
     unsigned clitic = s != w && !starts(w, n, AR_AL);
     return kind | lb << 3 | al << 6 | clitic << 7;
 }
