@@ -61,27 +61,56 @@ TEST(seed_page) {
         printf("seed_page: skipped, corpus absent (../shared/corpus)\n");
         return;
     }
-    size_t n;
-    char *page = slurp(path, &n);
-    ASSERT(page != NULL);
+    size_t n, n2;
+    char *page = slurp(path, &n), *page2 = slurp(path, &n2);
+    ASSERT(page != NULL && page2 != NULL);
+    page2[n2] = 0;
     int rc;
     kb_article *a = extract(page, n, &rc);
     free(page);
     ASSERT_INT_EQ(rc, KB_OK);
     ASSERT_STR_EQ(a->section, "شؤون دولية");
-    ASSERT(starts_with(a->title, "المسماري لـ"));
-    ASSERT(strstr(a->title, "وفرنسا تريد وقف الإرهاب لمصلحتها") != NULL);
     ASSERT_STR_EQ(a->source, "كيوبوست");
     ASSERT_INT_EQ(a->nauthors, 1);
     ASSERT_STR_EQ(a->authors[0], "أحمد عدلي");
+    /* The expected title, body and related titles are read from the seed
+    ** itself (no news text in the repository): line 3 is the title; the
+    ** lines after the byline are the body, except the "اقرأ أيضًا:" lines,
+    ** whose rest is a related title; the body ends at the "follow us" line. */
+    char *lines[64];
+    size_t nl = 0;
+    for (char *p = page2, *e; p && *p && nl < 64; p = e ? e + 1 : NULL) {
+        e = strchr(p, '\n');
+        if (e) *e = 0;
+        size_t k = strlen(p);
+        while (k && (p[k - 1] == ' ' || p[k - 1] == '\r')) p[--k] = 0;
+        if (k) lines[nl++] = p;
+    }
+    ASSERT(nl > 8);
+    ASSERT_STR_EQ(a->title, lines[1]);
+    size_t np = 0, nr = 0;
+    for (size_t i = 3; i < nl && !starts_with(lines[i], "اتبعنا"); i++) {
+        if (starts_with(lines[i], "اقرأ أيضًا:")) {
+            const char *t = lines[i] + strlen("اقرأ أيضًا:");
+            /* a space or a no-break space (the builders turn it into a space) */
+            for (;;) {
+                if (*t == ' ') t++;
+                else if ((unsigned char)t[0] == 0xC2 && (unsigned char)t[1] == 0xA0) t += 2;
+                else break;
+            }
+            ASSERT(nr < a->nrelated);
+            ASSERT_STR_EQ(a->related[nr].title, t);
+            nr++;
+        } else {
+            ASSERT(np < a->nparagraphs);
+            ASSERT_STR_EQ(a->paragraphs[np], lines[i]);
+            np++;
+        }
+    }
+    ASSERT_INT_EQ(np, 7);
     ASSERT_INT_EQ(a->nparagraphs, 7);
-    static const char *const firsts[] = {"قال اللواء", "وأضاف المسماري،", "وأكد الناطق", "وأضاف المسماري أن",
-                                         "وخلال المؤتمر", "وردًّا على", "وحذر المسماري"};
-    for (int i = 0; i < 7; i++) ASSERT(starts_with(a->paragraphs[i], firsts[i]));
+    ASSERT_INT_EQ(nr, 3);
     ASSERT_INT_EQ(a->nrelated, 3);
-    ASSERT(starts_with(a->related[0].title, "مسلحو أردوغان"));
-    ASSERT(starts_with(a->related[1].title, "إدانة أممية"));
-    ASSERT(starts_with(a->related[2].title, "الغزو التركي لسوريا"));
     for (int i = 0; i < 3; i++) ASSERT(a->related[i].url == NULL);
     ASSERT(!any_field_contains(a, "اتبعنا"));
     ASSERT(!any_field_contains(a, "تعليقات"));
@@ -89,6 +118,7 @@ TEST(seed_page) {
     ASSERT(!any_field_contains(a, "ذات صلة"));
     ASSERT(!any_field_contains(a, "اقرأ أيضًا"));
     kb_article_free(a);
+    free(page2);
 }
 
 /* --- synthetic pages (invented text) --------------------------------------- */
