@@ -283,6 +283,16 @@ static int put_analysis(kb_archive *ar, sqlite3_int64 rowid, const kb_article *a
 ** a new story). After, once the row id is known: the signature and the
 ** band keys worth keeping are stored for the articles to come.
 */
+/*
+** The archive keeps and looks up the first ARCHIVE_BANDS of a signature's
+** KB_SIG_BANDS band keys (bands of KB_SIG_ROWS values). With 16 bands of 4
+** rows, two articles of similarity 0.8 still share a key with probability
+** 1 - (1 - 0.8^4)^16 > 0.9997 (0.83, the threshold: > 0.9999), while each
+** new article writes half the index rows: band rows were most of the cost
+** of stories at ingest. The decision itself compares whole signatures.
+*/
+#define ARCHIVE_BANDS 16
+
 typedef struct story_work {
     int have_sig;
     kb_sig sig;
@@ -305,7 +315,10 @@ static int story_decide(kb_archive *ar, const kb_article *a, story_work *w) {
     ** candidate article's signature once: a near-copy shares most of its 32
     ** keys with the same few articles. */
     sqlite3_stmt *st = ar->cand;
-    for (int b = 0; b < KB_SIG_BANDS; b++) sqlite3_bind_int64(st, b + 1, (sqlite3_int64)w->keys[b]);
+    for (int b = 0; b < KB_SIG_BANDS; b++) {
+        if (b < ARCHIVE_BANDS) sqlite3_bind_int64(st, b + 1, (sqlite3_int64)w->keys[b]);
+        else sqlite3_bind_null(st, b + 1); /* matches nothing */
+    }
     kb_sig_cand c[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
     sqlite3_int64 arts[KB_SIG_BANDS * KB_SIG_BUCKET_CAP], stories[KB_SIG_BANDS * KB_SIG_BUCKET_CAP];
     size_t nc = 0, na = 0;
@@ -355,7 +368,7 @@ static int story_decide(kb_archive *ar, const kb_article *a, story_work *w) {
     }
     nc = keep;
     int64_t chosen = 0;
-    kb__sig_decide(&w->sig, w->keys, KB_SIG_BANDS, c, nc, KB_SIG_THRESHOLD, 0, &chosen, NULL, w->store);
+    kb__sig_decide(&w->sig, w->keys, ARCHIVE_BANDS, c, nc, KB_SIG_THRESHOLD, 0, &chosen, NULL, w->store);
     w->story = chosen;
     return KB_OK;
 }
@@ -370,7 +383,7 @@ static int story_store(kb_archive *ar, sqlite3_int64 rowid, const story_work *w)
     sqlite3_bind_blob(st, 3, blob, KB_SIG_BYTES, SQLITE_STATIC);
     int rc = step_done(ar, st, "storing the story signature");
     st = ar->ins_band;
-    for (int b = 0; b < KB_SIG_BANDS && !rc; b++) {
+    for (int b = 0; b < ARCHIVE_BANDS && !rc; b++) {
         if (!w->store[b]) continue;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)w->keys[b]);
         sqlite3_bind_int64(st, 2, rowid);
