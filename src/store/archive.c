@@ -565,13 +565,23 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         ** snippet() in the ranking query would run on every match. With
         ** collapse, the best-ranked copy stands for its story (SQLite takes
         ** a bare column from the row that min() chose). */
-        kb__buf_printf(&f.sql,
-                       "WITH ranked(rid, score, story) AS MATERIALIZED (SELECT articles_fts.rowid, bm25(articles_fts, 10.0, 1.0),"
-                       " coalesce(a.story, a.rowid) FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-                       " WHERE articles_fts MATCH ?1");
-        add_filters(&f, q);
-        kb__buf_adds(&f.sql, q->collapse ? "), hits(rid, score) AS (SELECT rid, min(score) FROM ranked GROUP BY story"
-                                         : "), hits(rid, score) AS (SELECT rid, score FROM ranked");
+        /* The article rows (large: they hold the body) are read for every
+        ** match only when a filter or collapse needs them; otherwise the
+        ** ranking runs on the full-text index alone. */
+        int filtered = q->source || q->section || q->author || q->since || q->until;
+        if (!filtered && !q->collapse) {
+            kb__buf_adds(&f.sql, "WITH hits(rid, score) AS (SELECT rowid, bm25(articles_fts, 10.0, 1.0)"
+                                 " FROM articles_fts WHERE articles_fts MATCH ?1");
+        } else {
+            kb__buf_printf(&f.sql,
+                           "WITH ranked(rid, score, story) AS MATERIALIZED (SELECT articles_fts.rowid,"
+                           " bm25(articles_fts, 10.0, 1.0), %s FROM articles_fts"
+                           " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
+                           q->collapse ? "coalesce(a.story, a.rowid)" : "0");
+            add_filters(&f, q);
+            kb__buf_adds(&f.sql, q->collapse ? "), hits(rid, score) AS (SELECT rid, min(score) FROM ranked GROUP BY story"
+                                             : "), hits(rid, score) AS (SELECT rid, score FROM ranked");
+        }
         kb__buf_adds(&f.sql, " ORDER BY 2");
         if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
         else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
