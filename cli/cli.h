@@ -40,6 +40,10 @@ void cli_error(const char *what, const char *fmt, ...) __attribute__((format(pri
 ** NULL on error or when the input is larger than max (then *too_big = 1). */
 char *cli_slurp(FILE *f, size_t max, size_t *n, int *too_big);
 
+/* Write z as one CSV field (RFC 4180: in double quotes, quotes doubled);
+** NULL writes an empty field. */
+void cli_csv_field(const char *z);
+
 /* Write p[0..n) as a JSON string to stdout. */
 void cli_json_str(FILE *out, const char *p, size_t n);
 

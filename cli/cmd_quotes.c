@@ -26,14 +26,6 @@ static const char *entities_help =
 
 enum { F_TABLE, F_JSONL, F_CSV };
 
-static void csvf(const char *z) {
-    putchar('"');
-    for (; z && *z; z++) {
-        if (*z == '"') putchar('"');
-        putchar(*z);
-    }
-    putchar('"');
-}
 
 static void jstr(const char *z) {
     if (z) cli_json_str(stdout, z, strlen(z));
@@ -61,13 +53,13 @@ static int print_quote(void *ctx, const kb_quote_hit *h) {
         printf(",\"direct\":%s,\"paragraph\":%ld,\"start\":%zu,\"end\":%zu}\n", q->direct ? "true" : "false",
                q->paragraph, q->start, q->end);
     } else if (f == F_CSV) {
-        csvf(h->article_id); putchar(',');
-        csvf(h->published); putchar(',');
-        csvf(h->source); putchar(',');
-        csvf(q->speaker); putchar(',');
-        csvf(q->speaker_mention); putchar(',');
-        csvf(q->verb); putchar(',');
-        csvf(q->text);
+        cli_csv_field(h->article_id); putchar(',');
+        cli_csv_field(h->published); putchar(',');
+        cli_csv_field(h->source); putchar(',');
+        cli_csv_field(q->speaker); putchar(',');
+        cli_csv_field(q->speaker_mention); putchar(',');
+        cli_csv_field(q->verb); putchar(',');
+        cli_csv_field(q->text);
         printf(",%d\r\n", q->direct);
     } else {
         printf("%s  %s  %s\n  %s (%s): %s%s%s\n\n", h->published ? h->published : "----------", h->source ? h->source : "",
@@ -84,7 +76,7 @@ static int print_entity(void *ctx, const char *canonical, const char *type, long
         jstr(canonical);
         printf(",\"type\":\"%s\",\"mentions\":%ld,\"articles\":%ld}\n", type, mentions, articles);
     } else if (f == F_CSV) {
-        csvf(canonical);
+        cli_csv_field(canonical);
         printf(",%s,%ld,%ld\r\n", type, mentions, articles);
     } else {
         printf("%8ld %8ld  %-4s  %s\n", mentions, articles, type, canonical);

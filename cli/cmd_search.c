@@ -49,15 +49,6 @@ static const char *export_help =
 
 enum { F_TABLE, F_JSONL, F_CSV };
 
-static void csv_field(const char *z) {
-    if (!z) return;
-    putchar('"');
-    for (; *z; z++) {
-        if (*z == '"') putchar('"');
-        putchar(*z);
-    }
-    putchar('"');
-}
 
 static void json_field(const char *key, const char *z, int first) {
     printf("%s\"%s\":", first ? "" : ",", key);
@@ -84,12 +75,12 @@ static int print_hit(void *ctx, const kb_hit *h) {
         json_field("snippet", h->snippet, 0);
         printf(",\"score\":%.4f,\"story\":%lld,\"copies\":%ld}\n", -h->score, h->story, h->copies);
     } else if (o->format == F_CSV) {
-        csv_field(h->id); putchar(',');
-        csv_field(h->published); putchar(',');
-        csv_field(h->source); putchar(',');
-        csv_field(h->title); putchar(',');
-        csv_field(h->url); putchar(',');
-        csv_field(h->snippet);
+        cli_csv_field(h->id); putchar(',');
+        cli_csv_field(h->published); putchar(',');
+        cli_csv_field(h->source); putchar(',');
+        cli_csv_field(h->title); putchar(',');
+        cli_csv_field(h->url); putchar(',');
+        cli_csv_field(h->snippet);
         printf(",%.4f,%lld,%ld\r\n", -h->score, h->story, h->copies);
     } else {
         printf("%ld. %s  %s  %s", o->n, h->id, h->published ? h->published : "----------",
@@ -110,12 +101,12 @@ static int print_article(void *ctx, const kb_article *a) {
     out_ctx *o = ctx;
     o->n++;
     if (o->format == F_CSV) {
-        csv_field(a->id); putchar(',');
-        csv_field(a->url); putchar(',');
-        csv_field(a->source); putchar(',');
-        csv_field(a->section); putchar(',');
-        csv_field(a->published); putchar(',');
-        csv_field(a->title); putchar(',');
+        cli_csv_field(a->id); putchar(',');
+        cli_csv_field(a->url); putchar(',');
+        cli_csv_field(a->source); putchar(',');
+        cli_csv_field(a->section); putchar(',');
+        cli_csv_field(a->published); putchar(',');
+        cli_csv_field(a->title); putchar(',');
         putchar('"');
         for (size_t i = 0; i < a->nauthors; i++) {
             if (i) fputs("; ", stdout);

@@ -22,14 +22,6 @@ static const char *stories_help =
 
 enum { F_TABLE, F_JSONL, F_CSV };
 
-static void csvf(const char *z) {
-    putchar('"');
-    for (; z && *z; z++) {
-        if (*z == '"') putchar('"');
-        putchar(*z);
-    }
-    putchar('"');
-}
 
 static int print_story(void *ctx, const kb_story *s) {
     int f = *(int *)ctx;
@@ -45,10 +37,10 @@ static int print_story(void *ctx, const kb_story *s) {
         printf("}\n");
     } else if (f == F_CSV) {
         printf("%lld,%ld,%ld,", s->id, s->size, s->outlets);
-        csvf(s->first); putchar(',');
-        csvf(s->last); putchar(',');
-        csvf(s->title); putchar(',');
-        csvf(s->sources);
+        cli_csv_field(s->first); putchar(',');
+        cli_csv_field(s->last); putchar(',');
+        cli_csv_field(s->title); putchar(',');
+        cli_csv_field(s->sources);
         fputs("\r\n", stdout);
     } else {
         printf("%6ld copies  %3ld outlets  %s .. %s  story %lld\n        %s\n        %s\n\n", s->size, s->outlets,

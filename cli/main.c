@@ -77,6 +77,16 @@ char *cli_slurp(FILE *f, size_t max, size_t *n, int *too_big) {
     return p;
 }
 
+void cli_csv_field(const char *z) {
+    if (!z) return;
+    putchar('"');
+    for (; *z; z++) {
+        if (*z == '"') putchar('"');
+        putchar(*z);
+    }
+    putchar('"');
+}
+
 void cli_json_str(FILE *out, const char *p, size_t n) {
     fputc('"', out);
     for (size_t i = 0; i < n; i++) {
