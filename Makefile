@@ -14,7 +14,7 @@ deps:
 	@./scripts/install-deps.sh
 
 $(BUILD)/CMakeCache.txt:
-	@command -v cmake >/dev/null 2>&1 && pkg-config --exists sqlite3 libxml-2.0 libzstd 2>/dev/null || ./scripts/install-deps.sh
+	@command -v cmake >/dev/null 2>&1 && pkg-config --exists sqlite3 libxml-2.0 libzstd zlib libmicrohttpd 2>/dev/null && command -v sqlite3 >/dev/null && command -v curl >/dev/null || ./scripts/install-deps.sh
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 
 build: $(BUILD)/CMakeCache.txt
