@@ -569,9 +569,13 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         ** match only when a filter or collapse needs them; otherwise the
         ** ranking runs on the full-text index alone. */
         int filtered = q->source || q->section || q->author || q->since || q->until;
+        /* kb_rank() scores like bm25() but skips the rows that cannot make
+        ** the first `top` (fts_rank.c); it needs the whole page's depth, and
+        ** every row once a filter or collapse can drop some of the best. */
+        long top = q->limit > 0 && !filtered && !q->collapse ? q->limit + (q->offset > 0 ? q->offset : 0) : 0;
         if (!filtered && !q->collapse) {
-            kb__buf_adds(&f.sql, "WITH hits(rid, score) AS (SELECT rowid, bm25(articles_fts, 10.0, 1.0)"
-                                 " FROM articles_fts WHERE articles_fts MATCH ?1");
+            kb__buf_printf(&f.sql, "WITH hits(rid, score) AS (SELECT rowid, kb_rank(articles_fts, %ld, ?1, 10.0, 1.0)"
+                                   " FROM articles_fts WHERE articles_fts MATCH ?1", top);
         } else {
             kb__buf_printf(&f.sql,
                            "WITH ranked(rid, score, story) AS MATERIALIZED (SELECT articles_fts.rowid,"

@@ -52,6 +52,7 @@
 ** with KB_FTS_EXTENSION into the loadable extension (src/store/ext/), where
 ** every sqlite3_* call must go through the host's routine table.
 */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +65,25 @@ SQLITE_EXTENSION_INIT3
 
 enum { OPT_NOSTEM = 1u << 0, OPT_NOSURFACE = 1u << 1, OPT_NOEXPAND = 1u << 2 };
 
+/*
+** Segmenting a word costs a dozen lookups in a large table of word counts,
+** most of them cache misses, and news repeats its clitic forms ("وقال",
+** "بالمملكة"): each tokenizer remembers the last segmentation per slot of a
+** small direct-mapped table (small enough to stay in the CPU's cache, which
+** a table of whole results was not: it cost more than it saved). Words
+** longer than SEG_KEY bytes are not remembered.
+*/
+#define SEG_SLOTS 8192 /* power of two */
+#define SEG_KEY 30
+
+typedef struct seg_slot {
+    unsigned char n, cut; /* cut: bytes of proclitics, 0 for none */
+    char key[SEG_KEY];
+} seg_slot;
+
 typedef struct arabic_tok {
     unsigned opts;
+    seg_slot *seg; /* SEG_SLOTS, or NULL when that allocation failed */
     /* One kb_tokenizer kept for the table's life: creating one costs a
     ** calloc of a few KiB, which would show at one call per row. `busy`
     ** guards against a nested xTokenize on the same table (an auxiliary
@@ -90,6 +108,7 @@ static int arabic_create(void *ctx, const char **argv, int argc, Fts5Tokenizer *
         return SQLITE_NOMEM;
     }
     t->opts = opts;
+    t->seg = calloc(SEG_SLOTS, sizeof *t->seg);
     *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }
@@ -98,6 +117,7 @@ static void arabic_delete(Fts5Tokenizer *p) {
     arabic_tok *t = (arabic_tok *)p;
     if (!t) return;
     kb_tokenizer_free(t->kt);
+    free(t->seg);
     free(t);
 }
 
@@ -131,22 +151,39 @@ static int all_arabic_letters(const char *p, size_t n) {
 ** Writes up to two forms into out[] and returns how many, none equal to the
 ** stem or to each other.
 */
-static int alternatives(const kb_token *tok, const char *stem, size_t sn, char out[2][KB_TOKEN_MAX + 1],
-                        size_t outn[2]) {
+/* The bytes of proclitics kb_segment finds on a word, remembered. */
+static size_t proclitics(seg_slot *memo, const char *w, size_t n) {
+    seg_slot *m = NULL;
+    if (memo && n <= SEG_KEY) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+        m = &memo[h & (SEG_SLOTS - 1)];
+        if (m->n == n && !memcmp(m->key, w, n)) return m->cut;
+    }
+    kb_seg seg;
+    size_t cut = 0;
+    if (kb_segment(w, n, &seg) == KB_OK && seg.nproc > 0) cut = seg.proc_end[seg.nproc - 1];
+    if (m && cut < 256) {
+        m->n = (unsigned char)n;
+        m->cut = (unsigned char)cut;
+        memcpy(m->key, w, n);
+    }
+    return cut;
+}
+
+static int alternatives(seg_slot *memo, const kb_token *tok, const char *stem, size_t sn,
+                        char out[2][KB_TOKEN_MAX + 1], size_t outn[2]) {
     int k = 0;
     if (!all_arabic_letters(tok->norm, tok->norm_n) || kb_is_stopword(tok->norm, tok->norm_n)) return 0;
     /* Segmenting costs a dozen lookups in a large table, so it is asked
     ** only of words that begin with a letter that can be a glued ب ل ك ف و س
     ** (an article the stemmer removes already). */
     unsigned first = (unsigned)(unsigned char)tok->norm[0] << 8 | (unsigned char)tok->norm[1];
-    kb_seg seg;
-    seg.nproc = 0;
-    if ((first == 0xD8A8 /* ب */ || first == 0xD984 /* ل */ || first == 0xD983 /* ك */ ||
-         first == 0xD981 /* ف */ || first == 0xD988 /* و */ || first == 0xD8B3 /* س */) &&
-        kb_segment(tok->norm, tok->norm_n, &seg) != KB_OK)
-        seg.nproc = 0;
-    if (seg.nproc > 0) {
-        size_t cut = seg.proc_end[seg.nproc - 1];
+    size_t cut = 0;
+    if (first == 0xD8A8 /* ب */ || first == 0xD984 /* ل */ || first == 0xD983 /* ك */ ||
+        first == 0xD981 /* ف */ || first == 0xD988 /* و */ || first == 0xD8B3 /* س */)
+        cut = proclitics(memo, tok->norm, tok->norm_n);
+    if (cut > 0 && cut < tok->norm_n) {
         size_t m = kb_stem(tok->norm + cut, tok->norm_n - cut, out[0]);
         if (m >= 4 && (m != sn || memcmp(out[0], stem, m) != 0)) outn[k++] = m;
     }
@@ -194,7 +231,7 @@ static int emit_all(const arabic_tok *t, kb_tokenizer *kt, void *ctx, int flags,
             const int differs = sn != tok.norm_n || memcmp(stem, tok.norm, sn) != 0;
             if (rc == SQLITE_OK && !query && surfaces && differs)
                 rc = x_token(ctx, FTS5_TOKEN_COLOCATED, tok.norm, (int)tok.norm_n, start, end);
-            int na = expand ? alternatives(&tok, stem, sn, alt, altn) : 0;
+            int na = expand ? alternatives(t->seg, &tok, stem, sn, alt, altn) : 0;
             for (int a = 0; a < na && rc == SQLITE_OK; a++) {
                 /* Already emitted as the surface form. */
                 if (!query && surfaces && altn[a] == tok.norm_n && !memcmp(alt[a], tok.norm, altn[a])) continue;
@@ -228,7 +265,8 @@ int kb__fts_arabic_register_api(fts5_api *api) {
     static fts5_tokenizer methods = {arabic_create, arabic_delete, arabic_tokenize};
     if (!api || api->iVersion < 2) return KB_EDB;
     int rc = api->xCreateTokenizer(api, KB_FTS_TOKENIZER_NAME, NULL, &methods, NULL);
-    return rc == SQLITE_OK ? KB_OK : KB_EDB;
+    if (rc != SQLITE_OK) return KB_EDB;
+    return kb__fts_rank_register_api(api);
 }
 
 int kb__fts_arabic_register(sqlite3 *db) {

@@ -20,8 +20,12 @@
 /* The name the tokenizer is registered under: tokenize = 'arabic'. */
 #define KB_FTS_TOKENIZER_NAME "arabic"
 
+/* The auxiliary function kb_rank(fts, K, weight...): bm25() for the top K
+** rows of a query, cheaper (src/store/fts_rank.c). */
+#define KB_FTS_RANK_NAME "kb_rank"
+
 /*
-** Register the tokenizer on db (needs SQLite built with FTS5). Returns KB_OK,
+** Register the tokenizer and kb_rank() on db (needs SQLite built with FTS5). Returns KB_OK,
 ** KB_EINVAL when db is NULL, or KB_EDB when db has no FTS5 or the
 ** registration fails (the reason is then in sqlite3_errmsg(db) when SQLite
 ** set one). Registering again replaces the earlier registration.
@@ -30,5 +34,8 @@ int kb__fts_arabic_register(sqlite3 *db);
 
 /* The same on an fts5_api already obtained by the caller; KB_OK or KB_EDB. */
 int kb__fts_arabic_register_api(fts5_api *api);
+
+/* kb_rank() alone on an fts5_api (fts_rank.c); KB_OK or KB_EDB. */
+int kb__fts_rank_register_api(fts5_api *api);
 
 #endif
