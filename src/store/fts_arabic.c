@@ -198,6 +198,7 @@ static int alternatives(seg_slot *memo, const kb_token *tok, const char *stem, s
 static int emit_all(const arabic_tok *t, kb_tokenizer *kt, void *ctx, int flags, const char *p,
                     size_t n, token_fn x_token) {
     const int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    const int aux = (flags & FTS5_TOKENIZE_AUX) != 0;
     const int stem_words = !(t->opts & OPT_NOSTEM);
     const int surfaces = stem_words && !(t->opts & OPT_NOSURFACE);
     const int expand = stem_words && !(t->opts & OPT_NOEXPAND);
@@ -219,6 +220,14 @@ static int emit_all(const arabic_tok *t, kb_tokenizer *kt, void *ctx, int flags,
     while (kb_tokenizer_next(kt, &tok)) {
         if (tok.norm_n == 0) continue;
         const int start = (int)tok.start, end = (int)tok.end;
+        /* Auxiliary functions (snippet, highlight) count positions and read
+        ** offsets; they never look at the token's text: one token per
+        ** position, unstemmed, is all they need. */
+        if (aux) {
+            int rc = x_token(ctx, 0, tok.norm, (int)tok.norm_n, start, end);
+            if (rc != SQLITE_OK) return rc;
+            continue;
+        }
         int as_written = tok.type != KB_TOK_WORD || !stem_words;
         if (query && (tok.start == last || (tok.start > 0 && p[tok.start - 1] == '=')))
             as_written = 1;

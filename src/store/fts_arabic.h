@@ -23,6 +23,8 @@
 /* The auxiliary function kb_rank(fts, K, weight...): bm25() for the top K
 ** rows of a query, cheaper (src/store/fts_rank.c). */
 #define KB_FTS_RANK_NAME "kb_rank"
+/* kb_df(fts, match): the row count and each phrase's document count. */
+#define KB_FTS_DF_NAME "kb_df"
 
 /*
 ** Register the tokenizer and kb_rank() on db (needs SQLite built with FTS5). Returns KB_OK,
@@ -35,7 +37,15 @@ int kb__fts_arabic_register(sqlite3 *db);
 /* The same on an fts5_api already obtained by the caller; KB_OK or KB_EDB. */
 int kb__fts_arabic_register_api(fts5_api *api);
 
-/* kb_rank() alone on an fts5_api (fts_rank.c); KB_OK or KB_EDB. */
+/* kb_rank() and kb_df() on an fts5_api (fts_rank.c); KB_OK or KB_EDB. */
 int kb__fts_rank_register_api(fts5_api *api);
+
+/*
+** The phrases of a MATCH expression as kb_query_to_fts writes it: each a
+** "quoted" string ("" inside is a quote), optionally followed by " *".
+** key[i]/keyn[i] point into q at each one, star included. Returns how many,
+** or -1 when a quote is not closed or there are more than max.
+*/
+int kb__fts_phrases(const char *q, int max, const char **key, size_t *keyn);
 
 #endif

@@ -42,10 +42,15 @@
 ** valid while the table's row count and total length are the ones they were
 ** counted at (any insert or delete changes one of them).
 **
-**     kb_rank(fts, K [, match-text [, weight...]])
+**     kb_rank(fts, K [, match-text [, skip [, weight...]]])
+**
+** skip: the number of leading phrases of the query that only select rows
+** and take no part in the score (a planner's "(rare words) AND (all words)",
+** see plan.c); 0 for none.
 */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +87,7 @@ static uint64_t key_hash(const char *p, size_t n) {
 
 typedef struct rank_state {
     int nphrase, ncol;
+    int skip;     /* leading phrases that select rows but do not score */
     double avgdl;
     double *idf;  /* per phrase */
     double *freq; /* per phrase, for the current row */
@@ -112,7 +118,7 @@ static int count_rows(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx) 
 ** Fills key[i] (the string with its quotes and the star) and returns how
 ** many, or -1 when the text has another shape or more than max phrases.
 */
-static int phrase_keys(const char *q, int max, const char **key, size_t *keyn) {
+int kb__fts_phrases(const char *q, int max, const char **key, size_t *keyn) {
     int n = 0;
     size_t i = 0;
     while (q && q[i]) {
@@ -163,7 +169,7 @@ static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, int i, con
 }
 
 /* First call of a query: IDF of every phrase, mean row length, weights. */
-static int state_new(const Fts5ExtensionApi *api, Fts5Context *fts, int k, const char *match, int nw,
+static int state_new(const Fts5ExtensionApi *api, Fts5Context *fts, int k, const char *match, int skip, int nw,
                      sqlite3_value **wv, rank_state **out) {
     rank_state *s = calloc(1, sizeof *s);
     *out = NULL;
@@ -173,6 +179,7 @@ static int state_new(const Fts5ExtensionApi *api, Fts5Context *fts, int k, const
     s->idf = calloc((size_t)s->nphrase + 1, sizeof *s->idf);
     s->freq = calloc((size_t)s->nphrase + 1, sizeof *s->freq);
     s->k = k > RANK_KMAX ? RANK_KMAX : k;
+    s->skip = skip < 0 ? 0 : skip;
     s->heap = s->k > 0 ? malloc((size_t)s->k * sizeof *s->heap) : NULL;
     if (!s->idf || !s->freq || (s->k > 0 && !s->heap)) {
         state_free(s);
@@ -186,11 +193,11 @@ static int state_new(const Fts5ExtensionApi *api, Fts5Context *fts, int k, const
     if (s->avgdl <= 0) s->avgdl = 1.0;
     const char **key = calloc((size_t)s->nphrase + 1, sizeof *key);
     size_t *keyn = calloc((size_t)s->nphrase + 1, sizeof *keyn);
-    if (!key || !keyn || phrase_keys(match, s->nphrase, key, keyn) != s->nphrase) {
+    if (!key || !keyn || kb__fts_phrases(match, s->nphrase, key, keyn) != s->nphrase) {
         free(key);
         key = NULL;
     }
-    for (int i = 0; i < s->nphrase && rc == SQLITE_OK; i++) {
+    for (int i = s->skip; i < s->nphrase && rc == SQLITE_OK; i++) {
         sqlite3_int64 hit = 0;
         rc = phrase_rows(api, fts, i, key ? key[i] : NULL, key ? keyn[i] : 0, nrow, ntok, &hit);
         double idf = log(((double)nrow - (double)hit + 0.5) / ((double)hit + 0.5));
@@ -239,7 +246,8 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     if (!s) {
         int k = nv > 0 ? sqlite3_value_int(v[0]) : 0;
         const char *match = nv > 1 && sqlite3_value_type(v[1]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(v[1]) : NULL;
-        if ((rc = state_new(api, fts, k, match, nv > 2 ? nv - 2 : 0, v + 2, &s)) == SQLITE_OK)
+        int skip = nv > 2 ? sqlite3_value_int(v[2]) : 0;
+        if ((rc = state_new(api, fts, k, match, skip, nv > 3 ? nv - 3 : 0, v + 3, &s)) == SQLITE_OK)
             rc = api->xSetAuxdata(fts, s, state_free);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(ctx, rc);
@@ -248,7 +256,7 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     }
     if (s->k > 0 && s->n == s->k) {
         double bound = 0;
-        for (int i = 0; i < s->nphrase && rc == SQLITE_OK; i++) {
+        for (int i = s->skip; i < s->nphrase && rc == SQLITE_OK; i++) {
             Fts5PhraseIter it;
             int c = -1;
             rc = api->xPhraseFirstColumn(fts, i, &it, &c);
@@ -265,7 +273,7 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     for (int i = 0; i < ninst && rc == SQLITE_OK; i++) {
         int ip, ic, io;
         rc = api->xInst(fts, i, &ip, &ic, &io);
-        if (rc == SQLITE_OK && ip >= 0 && ip < s->nphrase)
+        if (rc == SQLITE_OK && ip >= s->skip && ip < s->nphrase)
             s->freq[ip] += ic >= 0 && ic < RANK_WMAX ? s->w[ic] : 1.0;
     }
     if (rc != SQLITE_OK) {
@@ -295,11 +303,43 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     sqlite3_result_double(ctx, -1.0 * score);
 }
 
+/*
+** kb_df(fts, match): "ROWS COUNT1 COUNT2 ..." -- the table's rows and the
+** number of rows with each phrase of the query (through the same cache as
+** kb_rank), for a caller planning the query. Ask it of one matching row:
+**   SELECT kb_df(t, ?1) FROM t WHERE t MATCH ?1 LIMIT 1
+*/
+static void kb_df(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nv, sqlite3_value **v) {
+    const char *match = nv > 0 && sqlite3_value_type(v[0]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(v[0]) : NULL;
+    int np = api->xPhraseCount(fts);
+    const char **key = calloc((size_t)np + 1, sizeof *key);
+    size_t *keyn = calloc((size_t)np + 1, sizeof *keyn);
+    char *out = malloc(24 * ((size_t)np + 1));
+    sqlite3_int64 nrow = 0, ntok = 0;
+    int rc = key && keyn && out ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK && kb__fts_phrases(match, np, key, keyn) != np) rc = SQLITE_MISUSE;
+    if (rc == SQLITE_OK) rc = api->xRowCount(fts, &nrow);
+    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &ntok);
+    size_t w = 0;
+    if (rc == SQLITE_OK) w += (size_t)snprintf(out, 24, "%lld", (long long)nrow);
+    for (int i = 0; i < np && rc == SQLITE_OK; i++) {
+        sqlite3_int64 df = 0;
+        rc = phrase_rows(api, fts, i, key[i], keyn[i], nrow, ntok, &df);
+        w += (size_t)snprintf(out + w, 24, " %lld", (long long)df);
+    }
+    if (rc == SQLITE_OK) sqlite3_result_text(ctx, out, (int)w, SQLITE_TRANSIENT);
+    else sqlite3_result_error_code(ctx, rc);
+    free(key);
+    free(keyn);
+    free(out);
+}
+
 int kb__fts_rank_register_api(fts5_api *api) {
     if (!api || api->iVersion < 2) return KB_EDB;
     /* The cache lives as long as the registration (the connection). */
     df_cache *c = calloc(1, sizeof *c);
     if (!c) return KB_ENOMEM;
     int rc = api->xCreateFunction(api, KB_FTS_RANK_NAME, c, kb_rank, free);
+    if (rc == SQLITE_OK) rc = api->xCreateFunction(api, KB_FTS_DF_NAME, c, kb_df, NULL);
     return rc == SQLITE_OK ? KB_OK : KB_EDB;
 }

@@ -10,6 +10,7 @@
 #include "kbtest.h"
 #include "khabar.h"
 #include "store/fts_arabic.h"
+#include "store/plan.h"
 
 static sqlite3 *open_db(const char *args) {
     sqlite3 *db = NULL;
@@ -314,16 +315,16 @@ TEST(kb_rank_gives_the_top_rows_of_bm25) {
                 snprintf(q + k, sizeof q - k, "%s\"%s\"", i ? " OR " : "", vocab[rnd() % NVOCAB]);
             }
             ranked(db, "bm25(t, 10.0, 1.0)", q, 10, 0, a, sizeof a);
-            ranked(db, "kb_rank(t, 10, NULL, 10.0, 1.0)", q, 10, 0, b, sizeof b);
-            ranked(db, "kb_rank(t, 10, ?1, 10.0, 1.0)", q, 10, 0, c, sizeof c);
+            ranked(db, "kb_rank(t, 10, NULL, 0, 10.0, 1.0)", q, 10, 0, b, sizeof b);
+            ranked(db, "kb_rank(t, 10, ?1, 0, 10.0, 1.0)", q, 10, 0, c, sizeof c);
             ASSERT_STR_EQ(b, a);
             ASSERT_STR_EQ(c, a);
             /* A deeper page: K covers offset + limit. */
             ranked(db, "bm25(t, 10.0, 1.0)", q, 5, 10, a, sizeof a);
-            ranked(db, "kb_rank(t, 15, ?1, 10.0, 1.0)", q, 5, 10, b, sizeof b);
+            ranked(db, "kb_rank(t, 15, ?1, 0, 10.0, 1.0)", q, 5, 10, b, sizeof b);
             ASSERT_STR_EQ(b, a);
             /* Past K the shortcut's rows are +1: they sort last. */
-            ranked(db, "kb_rank(t, 3, NULL, 10.0, 1.0)", q, 600, 0, b, sizeof b);
+            ranked(db, "kb_rank(t, 3, NULL, 0, 10.0, 1.0)", q, 600, 0, b, sizeof b);
             if (strstr(b, ":1.000000000,")) pruned_something = 1;
         }
         /* New rows change every count: cached ones must not be reused. */
@@ -332,5 +333,58 @@ TEST(kb_rank_gives_the_top_rows_of_bm25) {
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     }
     ASSERT(pruned_something);
+    sqlite3_close(db);
+}
+
+/* The planner (src/store/plan.c): when it answers, the answer is bm25's. */
+TEST(planned_or_queries_give_the_same_top_rows) {
+    sqlite3 *db = open_db("arabic");
+    ASSERT(db != NULL);
+    g_seed = 11;
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    for (int i = 1; i <= 800; i++) ASSERT_INT_EQ(add_random(db, i), 0);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    static char want[8192], got[8192];
+    int planned = 0, declined = 0;
+    for (int qn = 0; qn < 80; qn++) {
+        char q[1024] = "(";
+        int nw = 3 + (int)(rnd() % 6);
+        for (int i = 0; i < nw; i++) {
+            size_t k = strlen(q);
+            snprintf(q + k, sizeof q - k, "%s\"%s\"", i ? " OR " : "", vocab[rnd() % NVOCAB]);
+        }
+        strcat(q, ")");
+        long k = 1 + (long)(rnd() % 12);
+        char *hits = NULL;
+        int rc = kb__plan_top(db, "t", "10.0, 1.0", q, k, &hits);
+        if (rc == KB_ENOTFOUND) {
+            declined++;
+            continue;
+        }
+        ASSERT_INT_EQ(rc, KB_OK);
+        planned++;
+        ranked(db, "bm25(t, 10.0, 1.0)", q, k, 0, want, sizeof want);
+        got[0] = 0;
+        const char *p = hits;
+        long long id;
+        double score;
+        int used;
+        while (p && (*p == '[' || *p == ',')) {
+            p++;
+            if (sscanf(p, "[%lld,%lf]%n", &id, &score, &used) != 2) break;
+            size_t n = strlen(got);
+            snprintf(got + n, sizeof got - n, "%lld:%.9f,", id, score);
+            p += used;
+        }
+        ASSERT_STR_EQ(got, want);
+        free(hits);
+    }
+    ASSERT(planned > 0);
+    ASSERT(declined > 0);
+    /* Not an OR group, or too short: declined. */
+    char *hits = NULL;
+    ASSERT_INT_EQ(kb__plan_top(db, "t", "10.0, 1.0", "\"الحكومة\" AND \"الوزير\"", 5, &hits), KB_ENOTFOUND);
+    ASSERT_INT_EQ(kb__plan_top(db, "t", "10.0, 1.0", "(\"الحكومة\" OR \"الوزير\")", 5, &hits), KB_ENOTFOUND);
+    ASSERT(hits == NULL);
     sqlite3_close(db);
 }
