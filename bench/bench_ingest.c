@@ -13,11 +13,19 @@
 ** 4. With --million: a 1M-article archive built by recombining real
 **    paragraphs (build time, size, query latency).
 ** Output: one line per measure, `name key=value ...`.
+**
+** Environment: KB_BENCH_REUSE=1 measures query latency only, on the archive
+** a previous run left in the work directory; KB_BENCH_REUSE_DB=PATH the same
+** on another archive (the 1M one); KB_BENCH_RATIO_ONLY=1 the ingest time
+** ratio alone (index only, plain and khabar alternated twice);
+** KB_BENCH_MILLION_ONLY=1 builds the 1M archive alone;
+** KB_BENCH_ANALYZE_ONLY=1 the analysis throughput alone.
 */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +38,14 @@ static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of this process (user + system). */
+static double cpu(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static long long fsize(const char *p) {
@@ -353,8 +369,11 @@ int main(int argc, char **argv) {
         million(mdb);
         return 0;
     }
-    if (getenv("KB_BENCH_REUSE") && access(kdb, R_OK) == 0) {
-        /* Query latency only, on the archive a previous run built. */
+    if (getenv("KB_BENCH_REUSE_DB")) snprintf(kdb, sizeof kdb, "%s", getenv("KB_BENCH_REUSE_DB"));
+    if ((getenv("KB_BENCH_REUSE") || getenv("KB_BENCH_REUSE_DB")) && access(kdb, R_OK) == 0) {
+        /* Query latency only, on the archive a previous run built (or the
+        ** one KB_BENCH_REUSE_DB names, e.g. /tmp/bench-million.db). */
+        printf("reuse archive=%s\n", kdb);
         sqlite3 *h;
         sqlite3_stmt *st;
         if (sqlite3_open_v2(kdb, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
@@ -377,19 +396,26 @@ int main(int argc, char **argv) {
         g_keep = 0;
         long np = 0, nn = 0;
         double mbn = 0;
+        double cp = 1e30, ck = 1e30;
         for (int round = 0; round < 2; round++) {
-            double t0 = now();
+            double t0 = now(), c0 = cpu();
             plain_ingest(pdb, files, 2, &np);
-            double tp = now() - t0;
+            double tp = now() - t0, cpp = cpu() - c0;
             t0 = now();
+            c0 = cpu();
             khabar_ingest(ndb, files, 2, 0, 0, &nn, &mbn);
-            double tk = now() - t0;
-            printf("ratio_round %d plain_seconds=%.2f khabar_seconds=%.2f ratio=%.2f\n", round, tp, tk, tk / tp);
+            double tk = now() - t0, cpk = cpu() - c0;
+            printf("ratio_round %d plain_seconds=%.2f khabar_seconds=%.2f ratio=%.2f plain_cpu=%.2f khabar_cpu=%.2f "
+                   "cpu_ratio=%.2f\n",
+                   round, tp, tk, tk / tp, cpp, cpk, cpk / cpp);
             if (tp < bp) bp = tp;
             if (tk < bk) bk = tk;
+            if (cpp < cp) cp = cpp;
+            if (cpk < ck) ck = cpk;
         }
-        printf("ingest_ratio_index_only plain=%.2f khabar=%.2f articles=%ld art_per_s=%.0f ratio=%.2f size_ratio=%.2f\n",
-               bp, bk, nn, (double)nn / bk, bk / bp, (double)fsize(ndb) / (double)fsize(pdb));
+        printf("ingest_ratio_index_only plain=%.2f khabar=%.2f articles=%ld art_per_s=%.0f ratio=%.2f plain_cpu=%.2f "
+               "khabar_cpu=%.2f cpu_ratio=%.2f size_ratio=%.2f\n",
+               bp, bk, nn, (double)nn / bk, bk / bp, cp, ck, ck / cp, (double)fsize(ndb) / (double)fsize(pdb));
         return 0;
     }
     long nk = 0, np = 0;
