@@ -575,9 +575,13 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         ** ranking runs on the full-text index alone. */
         int filtered = q->source || q->section || q->author || q->since || q->until;
         /* kb_rank() scores like bm25() but skips the rows that cannot make
-        ** the first `top` (fts_rank.c); it needs the whole page's depth, and
-        ** every row once a filter or collapse can drop some of the best. */
-        long top = q->limit > 0 && !filtered && !q->collapse ? q->limit + (q->offset > 0 ? q->offset : 0) : 0;
+        ** the first `depth` (fts_rank.c); it needs the whole page's depth.
+        ** With filters it sees only the rows that pass them (it is computed
+        ** after WHERE), so it still gives their top rows exactly; with
+        ** collapse it must score every row (a story's best copy may be any
+        ** of them). */
+        long depth = q->limit > 0 ? q->limit + (q->offset > 0 ? q->offset : 0) : 0;
+        long top = !filtered && !q->collapse ? depth : 0;
         /* A long OR query goes through its rare words first (plan.c);
         ** its rows then come in as JSON in ?4, already ranked. */
         /* Any failure of the plan leaves the plain query, which reports
@@ -592,11 +596,15 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
             kb__buf_printf(&f.sql, "WITH hits(rid, score) AS (SELECT rowid, kb_rank(articles_fts, %ld, ?1, 0, 10.0, 1.0)"
                                    " FROM articles_fts WHERE articles_fts MATCH ?1", top);
         } else {
+            /* CROSS JOIN keeps the full-text index as the outer loop: given
+            ** a choice, SQLite walks the filter's index (every article of a
+            ** source) and seeks the full-text query once per article, which
+            ** took seconds for a common source. */
             kb__buf_printf(&f.sql,
                            "WITH ranked(rid, score, story) AS MATERIALIZED (SELECT articles_fts.rowid,"
-                           " bm25(articles_fts, 10.0, 1.0), %s FROM articles_fts"
-                           " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
-                           q->collapse ? "coalesce(a.story, a.rowid)" : "0");
+                           " kb_rank(articles_fts, %ld, ?1, 0, 10.0, 1.0), %s FROM articles_fts"
+                           " CROSS JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
+                           q->collapse ? 0 : depth, q->collapse ? "coalesce(a.story, a.rowid)" : "0");
             add_filters(&f, q);
             kb__buf_adds(&f.sql, q->collapse ? "), hits(rid, score) AS (SELECT rid, min(score) FROM ranked GROUP BY story"
                                              : "), hits(rid, score) AS (SELECT rid, score FROM ranked");
@@ -612,7 +620,7 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
     } else {
         if (match)
             kb__buf_printf(&f.sql, "SELECT %s, NULL, bm25(articles_fts, 10.0, 1.0)%s FROM articles_fts"
-                                   " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
+                                   " CROSS JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
                            cols, full ? more : ", coalesce(a.story, a.rowid), 1");
         else
             kb__buf_printf(&f.sql, "SELECT %s, NULL, 0%s FROM articles a WHERE 1", cols,
