@@ -88,17 +88,11 @@ void cli_csv_field(const char *z) {
 }
 
 void cli_json_str(FILE *out, const char *p, size_t n) {
-    fputc('"', out);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '"' || c == '\\') { fputc('\\', out); fputc(c, out); }
-        else if (c == '\n') fputs("\\n", out);
-        else if (c == '\t') fputs("\\t", out);
-        else if (c == '\r') fputs("\\r", out);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
-    fputc('"', out);
+    size_t k;
+    char *q = kb_json_quote(p, n, &k);
+    if (q) fwrite(q, 1, k, out);
+    else fputs("null", out); /* out of memory: still valid JSON */
+    kb_free(q);
 }
 
 int main(int argc, char **argv) {

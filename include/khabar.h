@@ -72,6 +72,15 @@ const char *kb_errname(int code);
 /* Free a buffer that a kb_ function returned with "caller frees with kb_free". */
 void kb_free(void *p);
 
+/*
+** p[0..n) as a JSON string literal, quotes included: '"', '\' and control
+** characters escaped, U+2028 and U+2029 escaped (they end a line in
+** JavaScript), invalid UTF-8 replaced by U+FFFD: the form every khabar output
+** uses. Caller frees with kb_free(); NULL when out of memory. *len, when not
+** NULL, gets the length.
+*/
+char *kb_json_quote(const char *p, size_t n, size_t *len);
+
 /* ------------------------------------------------------------------------ */
 /* 2. Normalization                                                          */
 /* ------------------------------------------------------------------------ */

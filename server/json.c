@@ -1,10 +1,12 @@
 /*
-** json.c -- the server's capped response buffer and JSON string writer (see
-** json.h). Strings from the archive are UTF-8 already; only quotes,
-** backslashes and control characters need escaping. U+2028 and U+2029 are
-** escaped too, so a response can be embedded in a script without surprise.
+** json.c -- the server's capped response buffer and JSON writer (see
+** json.h). Strings are quoted by libkhabar's kb_json_quote(), the form every
+** khabar output uses (U+2028 and U+2029 escaped too, so a response can be
+** embedded in a script without surprise).
 */
 #include "json.h"
+
+#include "khabar.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,33 +65,11 @@ void srv_printf(srv_buf *b, const char *fmt, ...) {
 
 void srv_json_str(srv_buf *b, const char *z) {
     if (!z) { srv_puts(b, "null"); return; }
-    srv_put(b, "\"", 1);
-    const char *run = z;
-    for (const unsigned char *s = (const unsigned char *)z; *s; s++) {
-        const char *esc = NULL;
-        char tmp[8];
-        if (*s == '"') esc = "\\\"";
-        else if (*s == '\\') esc = "\\\\";
-        else if (*s == '\n') esc = "\\n";
-        else if (*s == '\r') esc = "\\r";
-        else if (*s == '\t') esc = "\\t";
-        else if (*s < 0x20 || *s == 0x7F) { snprintf(tmp, sizeof tmp, "\\u%04x", *s); esc = tmp; }
-        else if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9)) {
-            snprintf(tmp, sizeof tmp, "\\u%04x", s[2] == 0xA8 ? 0x2028 : 0x2029);
-            srv_put(b, run, (size_t)((const char *)s - run));
-            srv_puts(b, tmp);
-            s += 2;
-            run = (const char *)s + 1;
-            continue;
-        }
-        if (esc) {
-            srv_put(b, run, (size_t)((const char *)s - run));
-            srv_puts(b, esc);
-            run = (const char *)s + 1;
-        }
-    }
-    srv_puts(b, run);
-    srv_put(b, "\"", 1);
+    size_t k;
+    char *q = kb_json_quote(z, strlen(z), &k);
+    if (!q) { b->failed = 1; return; }
+    srv_put(b, q, k);
+    kb_free(q);
 }
 
 void srv_json_key(srv_buf *b, const char *key, int first) {

@@ -71,3 +71,13 @@ int kb__json_key(kb_buf *b, const char *key, int first) {
     if ((rc = kb__json_strz(b, key))) return rc;
     return kb__buf_addc(b, ':');
 }
+
+char *kb_json_quote(const char *p, size_t n, size_t *len) {
+    kb_buf b;
+    kb__buf_init(&b, KB_BUF_DEFAULT_MAX);
+    if (kb__json_str(&b, p ? p : "", p ? n : 0) != KB_OK) {
+        kb__buf_free(&b);
+        return NULL;
+    }
+    return kb__buf_detach(&b, len);
+}
