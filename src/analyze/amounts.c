@@ -25,6 +25,7 @@
 ** words (numbers, units, currencies, hedges, context) live in data/.
 */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,11 @@ typedef struct scanner {
     size_t ntok; /* tokens read so far */
     int eof;
     size_t at_b, at_c; /* the code point count at byte at_b */
+    /* the tokens kb__find_entities made, when given: pre[0..npre) and
+    ** their normalized forms in words (t then reads nothing) */
+    const kb_atok *pre;
+    size_t npre;
+    const char *words;
     carries *carry;
     emit_fn emit;
     void *ctx;
@@ -84,7 +90,11 @@ typedef struct scanner {
     size_t label_end; /* token after the last number excluded as a label */
 } scanner;
 
-static void lexes_load(lexes *L) {
+static lexes g_lexes;
+static pthread_once_t g_lexes_once = PTHREAD_ONCE_INIT;
+
+static void lexes_get(void) {
+    lexes *L = &g_lexes;
     L->words = kb__lex_get("amount-words.tsv", KB_NORM_SEARCH);
     L->units = kb__lex_get("units.tsv", KB_NORM_SEARCH);
     L->cur = kb__lex_get("currencies.tsv", KB_NORM_SEARCH);
@@ -94,11 +104,34 @@ static void lexes_load(lexes *L) {
     L->months = kb__lex_get("months.tsv", KB_NORM_SEARCH);
 }
 
+/* The lexicons, looked up once per process (they live as long as it). */
+static void lexes_load(lexes *L) {
+    pthread_once(&g_lexes_once, lexes_get);
+    *L = g_lexes;
+}
+
 /* --- the token ring -------------------------------------------------------- */
 
 /* Token i, reading ahead as needed; NULL past the end or when it has left
 ** the ring. A pointer stays valid until a later get() reads ahead. */
 static const tk *get(scanner *s, size_t i) {
+    while (s->ntok <= i && !s->eof && s->pre) {
+        if (s->ntok >= s->npre) {
+            s->eof = 1;
+            break;
+        }
+        const kb_atok *a = &s->pre[s->ntok];
+        tk *d = &s->ring[s->ntok % RING];
+        d->type = a->type;
+        d->b0 = a->b0;
+        d->b1 = a->b1;
+        d->c0 = a->c0;
+        d->c1 = a->c1;
+        d->nn = a->nn < NORM_KEEP ? a->nn : 0;
+        memcpy(d->norm, s->words + a->w, d->nn);
+        d->norm[d->nn] = 0;
+        s->ntok++;
+    }
     while (s->ntok <= i && !s->eof) {
         kb_token tok;
         if (!kb_tokenizer_next(s->t, &tok)) {
@@ -830,14 +863,16 @@ static size_t try_at(scanner *s, size_t i) {
     return u.end > i ? u.end : i + 1;
 }
 
-static int scan_text(const lexes *L, kb_tokenizer *t, carries *carry, const char *p, size_t n,
-                     long paragraph, emit_fn fn, void *ctx) {
+/* Scan p[0..n): its tokens from t, or pre[0..npre) (words: their forms). */
+static int scan_text(const lexes *L, kb_tokenizer *t, const kb_atok *pre, size_t npre, const char *words,
+                     carries *carry, const char *p, size_t n, long paragraph, emit_fn fn, void *ctx) {
     scanner *s = malloc(sizeof *s);
     if (!s) return KB_ENOMEM;
     memset(s, 0, sizeof *s);
     s->L = L, s->t = t, s->p = p, s->n = n;
+    s->pre = pre, s->npre = npre, s->words = words;
     s->carry = carry, s->emit = fn, s->ctx = ctx, s->paragraph = paragraph;
-    kb_tokenizer_reset(t, p, n);
+    if (!pre) kb_tokenizer_reset(t, p, n);
     for (size_t i = 0; !s->rc && get(s, i);) i = try_at(s, i);
     int rc = s->rc;
     free(s);
@@ -864,7 +899,7 @@ int kb__amounts_scan(const char *p, size_t n, void (*cb)(void *ctx, const kb_amo
     if (kb_tokenizer_new(&t, KB_NORM_SEARCH, 0)) return KB_ENOMEM;
     carries carry = {0};
     cb_ctx c = {cb, ctx};
-    int rc = scan_text(&L, t, &carry, p ? p : "", p ? n : 0, 0, call_cb, &c);
+    int rc = scan_text(&L, t, NULL, 0, NULL, &carry, p ? p : "", p ? n : 0, 0, call_cb, &c);
     kb_tokenizer_free(t);
     return rc;
 }
@@ -874,17 +909,25 @@ static int add_amount(void *ctx, const kb_amount *m) { return kb__art_add_amount
 /* The title, then each paragraph; the currency carry runs through the
 ** article in that order, so "مليارا دينار" after "25 مليار دينار ليبي" is
 ** in Libyan dinars. */
-int kb__find_amounts(kb_xart *x) {
+int kb__find_amounts(kb_xart *x, const kb_atoks *toks) {
     lexes L;
     lexes_load(&L);
-    kb_tokenizer *t;
-    if (kb_tokenizer_new(&t, KB_NORM_SEARCH, 0)) return KB_ENOMEM;
+    kb_tokenizer *t = NULL;
+    if (!toks && kb_tokenizer_new(&t, KB_NORM_SEARCH, 0)) return KB_ENOMEM;
+    static const kb_atok none; /* (a non-NULL pre when there are no tokens) */
+    size_t npre = toks ? KB_NATOK(toks) : 0, k = 0;
+    const kb_atok *pre = !toks ? NULL : npre ? &KB_ATOK(toks, 0) : &none;
+    const char *words = toks ? toks->words.p : NULL;
     carries carry = {0};
     int rc = KB_OK;
-    if (x->a.title) rc = scan_text(&L, t, &carry, x->a.title, strlen(x->a.title), -1, add_amount, x);
-    for (size_t i = 0; !rc && i < x->a.nparagraphs; i++) {
-        const char *par = x->a.paragraphs[i];
-        rc = scan_text(&L, t, &carry, par, strlen(par), (long)i, add_amount, x);
+    /* With toks, each paragraph's tokens are the run of them that carries
+    ** its number (the title's -1), in order. */
+    for (long i = -1; !rc && i < (long)x->a.nparagraphs; i++) {
+        const char *par = i < 0 ? x->a.title : x->a.paragraphs[i];
+        if (!par) continue;
+        size_t a = k;
+        while (k < npre && pre[k].par == i) k++;
+        rc = scan_text(&L, t, pre ? pre + a : NULL, k - a, words, &carry, par, strlen(par), i, add_amount, x);
     }
     kb_tokenizer_free(t);
     return rc;

@@ -34,14 +34,8 @@
 #include "core/lex.h"
 #include "core/utf8.h"
 
-/* One token of the article. */
-typedef struct atok {
-    long par;
-    size_t b0, b1; /* bytes in the paragraph */
-    size_t c0, c1; /* code points in the paragraph */
-    size_t w, wn;  /* normalized form: offset into the word buffer */
-    int type;      /* enum kb_token_type */
-} atok;
+/* One token of the article (analyze_int.h). */
+typedef kb_atok atok;
 
 /* A mention under construction: tokens [t0, t1) of the article. */
 typedef struct ment {
@@ -57,6 +51,7 @@ typedef struct ment {
 typedef struct ctx {
     kb_xart *x;
     kb_buf toks, words, ments, keys;
+    const kb_lex *currencies; /* data/currencies.tsv (is_currency) */
 } ctx;
 
 #define TOK(c, i) (((atok *)(void *)(c)->toks.p)[i])
@@ -88,7 +83,7 @@ static int tokenize_par(ctx *c, kb_tokenizer *tz, long par) {
     kb_tokenizer_reset(tz, p, n);
     kb_token t;
     while (kb_tokenizer_next(tz, &t)) {
-        atok a = {par, t.start, t.end, 0, 0, c->words.n, t.norm_n, t.type};
+        atok a = {par, t.start, t.end, 0, 0, c->words.n, t.norm_n, t.norm_n, t.type};
         /* Offsets strictly increase, so one forward walk converts them. */
         while (bpos < t.start) { size_t l; kb__utf8_decode((const unsigned char *)p + bpos, n - bpos, &l); bpos += l; cpos++; }
         a.c0 = cpos;
@@ -128,8 +123,7 @@ static size_t title_at(const kb_gaz_match *gm, size_t ng, size_t i) {
 ** "بالدينار", "والدولارات"): the tagger sometimes reads such a word after a
 ** number as a place, and no entity starts with one. data/currencies.tsv
 ** marks names with "name" in its second column (adjectives say "adj"). */
-static int is_currency(const char *w, size_t n) {
-    const kb_lex *lex = kb__lex_get("currencies.tsv", KB_NORM_SEARCH);
+static int is_currency(const kb_lex *lex, const char *w, size_t n) {
     for (int step = 0; step < 4; step++) {
         size_t vn = 0;
         const char *v = kb__lex_find(lex, w, n, &vn);
@@ -154,7 +148,7 @@ static int sentence(ctx *c, size_t a, size_t n, const kb_ner_tok *tk, const int 
     /* Each token ends up in at most one span: span_of[i] = type + 1. */
     int taken[KB_NER_MAXLEN];
     for (size_t i = 0; i < n; i++) taken[i] = 0;
-    size_t ng = kb__ner_gaz_scan(tk, n, gm, KB_NER_MAXLEN);
+    size_t ng = kb__ner_gaz_matches(tk, n, gm, KB_NER_MAXLEN); /* as kb__ner_prepare found them */
 
     /* Tagger spans, checked against the gazetteers. */
     typedef struct { size_t i, j; int type; unsigned strip; const char *canon; } cand;
@@ -214,7 +208,7 @@ static int sentence(ctx *c, size_t a, size_t n, const kb_ner_tok *tk, const int 
         for (size_t q = i; q < j; q++) taken[q] = 1;
     }
     for (size_t k = 0; k < nc; k++) {
-        if (is_currency(tk[cs[k].i].w, tk[cs[k].i].n)) continue;
+        if (is_currency(c->currencies, tk[cs[k].i].w, tk[cs[k].i].n)) continue;
         /* The light proclitic cut for tagger spans: only where the gazetteers
         ** know the rest ("وألمانيا"); persons are handled article-wide. */
         unsigned strip = cs[k].strip;
@@ -309,7 +303,7 @@ static int wset_init(wset *t, size_t max) {
 
 /* The slot of w (empty when absent). */
 static wslot *wset_slot(const wset *t, const char *w, size_t n) {
-    size_t h = (size_t)kb__hash(w, n) & (t->cap - 1);
+    size_t h = (size_t)kb__hash_mem(w, n) & (t->cap - 1);
     while (t->s[h].w && !(t->s[h].n == n && !memcmp(t->s[h].w, w, n))) h = (h + 1) & (t->cap - 1);
     return &t->s[h];
 }
@@ -324,7 +318,9 @@ static int family_mentions(ctx *c) {
         free(in);
         return KB_ENOMEM;
     }
-    /* The last words (three letters at least) of persons named in full. */
+    /* The last words (three letters at least) of persons named in full.
+    ** A word of another length than theirs needs no look-up. */
+    size_t fmin = (size_t)-1, fmax = 0;
     for (size_t k = 0; k < nm0; k++) {
         const ment *m = &MENT(c, k);
         for (size_t i = m->t0; i < m->t1; i++) in[i] = 1;
@@ -334,24 +330,27 @@ static int family_mentions(ctx *c) {
         wslot *e = wset_slot(&fam, c->words.p + l->w, l->wn);
         e->w = c->words.p + l->w;
         e->n = l->wn;
+        if (l->wn < fmin) fmin = l->wn;
+        if (l->wn > fmax) fmax = l->wn;
     }
+#define FAM(p, n) ((n) >= fmin && (n) <= fmax && wset_slot(&fam, p, n)->w)
     int rc = KB_OK;
     for (size_t i = 0; i < nt && !rc; i++) {
         const atok *t = &TOK(c, i);
         if (in[i] || t->type != KB_TOK_WORD) continue;
         const char *w = c->words.p + t->w;
         unsigned strip;
-        if (wset_slot(&fam, w, t->wn)->w) strip = 0;
-        else if (t->wn > 2 && proclitic_letter(w, t->wn) && wset_slot(&fam, w + 2, t->wn - 2)->w)
+        if (FAM(w, t->wn)) strip = 0;
+        else if (t->wn > 2 && proclitic_letter(w, t->wn) && FAM(w + 2, t->wn - 2))
             strip = 1; /* و ف ب ك ل + name */
-        else if (t->wn > 4 && proclitic_letter(w, 2) && proclitic_letter(w + 2, 2) &&
-                 wset_slot(&fam, w + 4, t->wn - 4)->w)
+        else if (t->wn > 4 && proclitic_letter(w, 2) && proclitic_letter(w + 2, 2) && FAM(w + 4, t->wn - 4))
             strip = 2; /* و + ب/ك/ل + name */
         else continue;
         if (kb_is_stopword(w, t->wn)) continue;
         rc = add_ment(c, i, i + 1, 0, strip, NULL);
         in[i] = 1;
     }
+#undef FAM
     free(fam.s);
     free(in);
     return rc;
@@ -405,10 +404,14 @@ static int cmp_ment(const void *a, const void *b) {
     return x->t0 < y->t0 ? -1 : x->t0 > y->t0;
 }
 
-int kb__find_entities(kb_xart *x) {
+int kb__find_entities(kb_xart *x, kb_atoks *keep) {
+    if (keep) {
+        kb__buf_init(&keep->toks, KB_BUF_DEFAULT_MAX);
+        kb__buf_init(&keep->words, KB_BUF_DEFAULT_MAX);
+    }
     if (kb__ner_gaz_init()) return KB_ENOMEM;
     const kb_ner_model *model = kb__ner_model();
-    ctx c = {x, {0}, {0}, {0}, {0}};
+    ctx c = {x, {0}, {0}, {0}, {0}, kb__lex_get("currencies.tsv", KB_NORM_SEARCH)};
     kb__buf_init(&c.toks, KB_BUF_DEFAULT_MAX);
     kb__buf_init(&c.words, KB_BUF_DEFAULT_MAX);
     kb__buf_init(&c.ments, KB_BUF_DEFAULT_MAX);
@@ -521,8 +524,14 @@ int kb__find_entities(kb_xart *x) {
     }
     free(canon_of.s);
     free(firsts);
-    kb__buf_free(&c.toks);
-    kb__buf_free(&c.words);
+    if (keep && !rc) {
+        /* The tokens go on to kb__find_amounts. */
+        keep->toks = c.toks;
+        keep->words = c.words;
+    } else {
+        kb__buf_free(&c.toks);
+        kb__buf_free(&c.words);
+    }
     kb__buf_free(&c.ments);
     kb__buf_free(&c.keys);
     return rc;

@@ -28,10 +28,15 @@
 #include "analyze/ner.h"
 
 #include <float.h>
+#include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/analyze_int.h"
 #include "core/lex.h"
 #include "khabar.h"
 
@@ -47,6 +52,24 @@ const char *const kb__ner_types[KB_NER_NTYPES] = {"PER", "LOC", "ORG", "MISC"};
 #define AR_LAM "\xD9\x84"
 #define AR_ALEF "\xD8\xA7"
 #define AR_AL AR_ALEF AR_LAM
+
+/* memcmp(a, b, n) == 0, inline, for the words the caches below compare
+** (mostly 8 to 16 bytes): a call to memcmp costs more than the compare. */
+static inline int same(const char *a, const char *b, size_t n) {
+    uint64_t x, y, u, v;
+    if (n < 8) return !memcmp(a, b, n);
+    for (; n > 16; a += 8, b += 8, n -= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return 0;
+    }
+    /* 8 to 16 bytes left: the first eight and the last eight */
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + n - 8, 8);
+    memcpy(&v, b + n - 8, 8);
+    return !((x ^ y) | (u ^ v));
+}
 
 static int starts(const char *w, size_t n, const char *pre) {
     size_t k = strlen(pre);
@@ -135,34 +158,46 @@ typedef struct gz_entry {
     const char *place;     /* for nisba adjectives: the place */
 } gz_entry;
 
+/* A slot holds 1 + the entry's index in its low 32 bits and the high 32
+** bits of the key's hash above them, so that a probe rarely reads an entry
+** (and its key) other than the one it looks for; 0 is empty. */
 static struct {
     gz_entry *e;
     size_t n, cap;
-    size_t *slot, nslot;
+    uint64_t *slot;
+    size_t nslot;
     int failed;
 } G;
 
+static uint64_t gz_slot(size_t i, uint64_t h) { return (h >> 32) << 32 | (uint64_t)(i + 1); }
+
 static pthread_once_t g_gz_once = PTHREAD_ONCE_INIT;
 
-static gz_entry *gz_find(const char *k, size_t kn) {
+/* gz_find with the key's hash hv = kb__hash_mem(k, kn) given. */
+static gz_entry *gz_find_h(const char *k, size_t kn, uint64_t hv) {
     if (!G.nslot) return NULL;
-    size_t h = (size_t)kb__hash(k, kn) & (G.nslot - 1);
+    size_t h = (size_t)hv & (G.nslot - 1);
     for (;;) {
-        size_t s = G.slot[h];
+        uint64_t s = G.slot[h];
         if (!s) return NULL;
-        gz_entry *e = &G.e[s - 1];
-        if (e->kn == kn && !memcmp(e->key, k, kn)) return e;
+        if (s >> 32 == hv >> 32) {
+            gz_entry *e = &G.e[(uint32_t)s - 1];
+            if (e->kn == kn && !memcmp(e->key, k, kn)) return e;
+        }
         h = (h + 1) & (G.nslot - 1);
     }
 }
 
+static gz_entry *gz_find(const char *k, size_t kn) { return gz_find_h(k, kn, kb__hash_mem(k, kn)); }
+
 static int gz_rehash(size_t ns) {
-    size_t *slot = calloc(ns, sizeof *slot);
+    uint64_t *slot = calloc(ns, sizeof *slot);
     if (!slot) return -1;
     for (size_t i = 0; i < G.n; i++) {
-        size_t h = (size_t)kb__hash(G.e[i].key, G.e[i].kn) & (ns - 1);
+        uint64_t hv = kb__hash_mem(G.e[i].key, G.e[i].kn);
+        size_t h = (size_t)hv & (ns - 1);
         while (slot[h]) h = (h + 1) & (ns - 1);
-        slot[h] = i + 1;
+        slot[h] = gz_slot(i, hv);
     }
     free(G.slot);
     G.slot = slot;
@@ -187,9 +222,10 @@ static gz_entry *gz_get(const char *k, size_t kn) {
     key[kn] = 0;
     e = &G.e[G.n++];
     *e = (gz_entry){key, kn, 0, 1, NULL, NULL};
-    size_t h = (size_t)kb__hash(k, kn) & (G.nslot - 1);
+    uint64_t hv = kb__hash_mem(k, kn);
+    size_t h = (size_t)hv & (G.nslot - 1);
     while (G.slot[h]) h = (h + 1) & (G.nslot - 1);
-    G.slot[h] = G.n;
+    G.slot[h] = gz_slot(G.n - 1, hv);
     return e;
 }
 
@@ -318,7 +354,9 @@ static int gz_load_file(const char *name, int kind) {
 /* Keys point into the embedded table, which lives as long as the process. */
 typedef struct cl_entry {
     const char *w;
-    uint32_t n, cl;
+    uint32_t cl;
+    uint16_t n;
+    uint16_t tag; /* the top 16 bits of the word's hash: most probes read no key */
 } cl_entry;
 
 static struct {
@@ -357,23 +395,30 @@ static void cl_load(void) {
             while (band < 31 && rank >> band) band++;
             rank++;
             uint32_t cl = KB_NER_CL_KNOWN | band << 26 | (coarse & 0x3Fu) << 20 | (mid & 0xFFu) << 12 | (fine & 0xFFFu);
-            size_t wn = (size_t)(tab - p), h = (size_t)kb__hash(p, wn) & (ns - 1);
-            while (CL.e[h].w && !(CL.e[h].n == wn && !memcmp(CL.e[h].w, p, wn))) h = (h + 1) & (ns - 1);
-            if (!CL.e[h].w) CL.e[h] = (cl_entry){p, (uint32_t)wn, cl};
+            size_t wn = (size_t)(tab - p);
+            uint64_t hv = kb__hash_mem(p, wn);
+            size_t h = (size_t)hv & (ns - 1);
+            /* (a word longer than a token is never looked up) */
+            while (wn <= KB_TOKEN_MAX && CL.e[h].w && !(CL.e[h].n == wn && !memcmp(CL.e[h].w, p, wn)))
+                h = (h + 1) & (ns - 1);
+            if (wn <= KB_TOKEN_MAX && !CL.e[h].w) CL.e[h] = (cl_entry){p, cl, (uint16_t)wn, (uint16_t)(hv >> 48)};
         }
         p = eol + 1;
     }
 }
 
-static uint32_t cl_find(const char *w, size_t n) {
+static uint32_t cl_find_h(const char *w, size_t n, uint64_t hv) {
     if (!CL.nslot) return 0;
-    size_t h = (size_t)kb__hash(w, n) & (CL.nslot - 1);
+    size_t h = (size_t)hv & (CL.nslot - 1);
+    uint16_t tag = (uint16_t)(hv >> 48);
     while (CL.e[h].w) {
-        if (CL.e[h].n == n && !memcmp(CL.e[h].w, w, n)) return CL.e[h].cl;
+        if (CL.e[h].tag == tag && CL.e[h].n == n && !memcmp(CL.e[h].w, w, n)) return CL.e[h].cl;
         h = (h + 1) & (CL.nslot - 1);
     }
     return 0;
 }
+
+static uint32_t cl_find(const char *w, size_t n) { return cl_find_h(w, n, kb__hash_mem(w, n)); }
 
 uint32_t kb__ner_cluster(const char *w, size_t n) {
     char buf[2 * (KB_TOKEN_MAX + 4)];
@@ -429,6 +474,103 @@ unsigned kb__ner_word_class(const char *w, size_t n, const char **place) {
     return bits;
 }
 
+/* The hashes of a word's variants (hv) and, for those that start with ال
+** (al[i]), of the rest (hal), computed a step ahead of the look-ups so that
+** the tables' slots are fetched meanwhile (see kb__ner_prepare). */
+typedef struct vhash {
+    uint64_t hv[4], hal[4];
+    unsigned char al[4];
+    size_t nv;
+} vhash;
+
+static void word_hashes(const char *w, size_t n, vhash *h) {
+    char buf[2 * (KB_TOKEN_MAX + 4)];
+    variant v[6];
+    h->nv = n <= KB_TOKEN_MAX ? variants(w, n, buf, v) : 0;
+    for (size_t i = 0; i < h->nv && i < 4; i++) {
+        h->hv[i] = kb__hash_mem(v[i].p, v[i].n);
+        h->al[i] = starts(v[i].p, v[i].n, AR_AL) && cps(v[i].p, v[i].n) >= 5;
+        h->hal[i] = h->al[i] ? kb__hash_mem(v[i].p + 4, v[i].n - 4) : 0;
+#if defined(__GNUC__)
+        if (G.nslot) __builtin_prefetch(&G.slot[(size_t)h->hv[i] & (G.nslot - 1)]);
+        if (G.nslot && h->al[i]) __builtin_prefetch(&G.slot[(size_t)h->hal[i] & (G.nslot - 1)]);
+        if (CL.nslot) __builtin_prefetch(&CL.e[(size_t)h->hv[i] & (CL.nslot - 1)]);
+#endif
+    }
+}
+
+/* With the slots at hand, fetch what the look-ups read next: the cluster
+** table's key and the gazetteer entry each variant's probe would compare
+** (round 0), then that entry's key (round 1). A few slots of each probe
+** are tried; the look-ups themselves find anything these miss. */
+static void word_prefetch(const vhash *h, int round) {
+#if defined(__GNUC__)
+    for (size_t i = 0; i < h->nv && i < 4; i++) {
+        for (int a = 0; a < 2; a++) {
+            uint64_t hv = a ? h->hal[i] : h->hv[i];
+            if (!G.nslot || (a && !h->al[i])) continue;
+            for (size_t k = 0, x = (size_t)hv; k < 2; k++, x++) {
+                uint64_t sl = G.slot[x & (G.nslot - 1)];
+                if (!sl) break;
+                if (sl >> 32 != hv >> 32) continue;
+                const gz_entry *e = &G.e[(uint32_t)sl - 1];
+                if (round) __builtin_prefetch(e->key);
+                else __builtin_prefetch(e);
+                break;
+            }
+        }
+        if (CL.nslot && !round) {
+            for (size_t k = 0, x = (size_t)h->hv[i]; k < 4; k++, x++) {
+                const cl_entry *c = &CL.e[x & (CL.nslot - 1)];
+                if (!c->w) break;
+                if (c->tag != (uint16_t)(h->hv[i] >> 48)) continue;
+                __builtin_prefetch(c->w);
+                break;
+            }
+        }
+    }
+#else
+    (void)h;
+    (void)round;
+#endif
+}
+
+/* What kb__ner_prepare needs to look up for a word it has not cached, at
+** once: kb__ner_word_class(w, n, NULL), kb__ner_cluster(w, n), and the
+** entries of the word's variants for kb__ner_gaz_scan (gv[0..4), as its
+** variants() finds them). h: the variants' hashes (word_hashes), or NULL. */
+static void word_lookups(const char *w, size_t n, const vhash *h, unsigned *gz, uint32_t *cl, const gz_entry **gv,
+                         unsigned char *gvs, size_t *gnv) {
+    char buf[2 * (KB_TOKEN_MAX + 4)];
+    variant v[6];
+    vhash own;
+    const gz_entry *ge[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    size_t nv = n <= KB_TOKEN_MAX ? variants(w, n, buf, v) : 0;
+    if (!h) {
+        word_hashes(w, n, &own);
+        h = &own;
+    }
+    for (size_t i = 0; i < nv; i++) ge[i] = gz_find_h(v[i].p, v[i].n, h->hv[i]);
+    /* kb__ner_word_class */
+    unsigned bits = 0;
+    for (size_t i = 0; i < nv && !bits; i++) {
+        const gz_entry *e = ge[i];
+        if (e && (e->bits & ~(unsigned)KB_GZ_NISBA)) bits = e->bits;
+        if (!bits && h->al[i]) e = gz_find_h(v[i].p + 4, v[i].n - 4, h->hal[i]);
+        if (e && (e->bits & KB_GZ_NISBA)) bits |= e->bits;
+    }
+    *gz = bits;
+    /* kb__ner_cluster */
+    uint32_t c = 0;
+    for (size_t i = 0; i < nv && !c; i++) c = cl_find_h(v[i].p, v[i].n, h->hv[i]);
+    *cl = c;
+    for (size_t i = 0; i < nv && i < 4; i++) {
+        gv[i] = ge[i];
+        gvs[i] = v[i].lil ? 0xFF : (unsigned char)v[i].strip;
+    }
+    *gnv = nv;
+}
+
 unsigned kb__ner_clitic_len(const char *w, size_t n) {
     char buf[2 * (KB_TOKEN_MAX + 4)];
     variant v[6];
@@ -441,20 +583,78 @@ unsigned kb__ner_clitic_len(const char *w, size_t n) {
     return 0;
 }
 
+/* Prepared words, cached per thread: a word's hashes, shape, gazetteer
+** class and cluster depend on the word alone, and news repeats its words
+** (about four tokens in five hit a cache of this size), while the clusters'
+** and gazetteers' hash tables miss the CPU caches on every probe. Direct
+** mapped on the word's hash; words longer than WC_KEY bytes are not kept.
+** The tables it caches are read-only once loaded. */
+enum { WC_SLOTS = 1 << 15, WC_KEY = 34 }; /* 224 bytes an entry */
+typedef struct wc_entry {
+    uint64_t h_w;    /* the key first: a probe reads one cache line */
+    unsigned char n; /* n == 0: empty */
+    char w[WC_KEY];
+    unsigned char shape, gz, band, gv_ok;
+    unsigned char gnv, gvs[4]; /* the word's variants: how many, each's match strip code */
+    uint32_t cl;
+    uint64_t h_s, h_pre[3], h_suf[3];
+    /* the gazetteer entries of the word's clitic variants, once gv_ok */
+    const struct gz_entry *gv[4];
+    /* the embedded model's sums of the word's FT_UNI feature rows, first
+    ** and second pass, when jt is its joint table (filled by tag_joint) */
+    const int16_t *jt;
+    int32_t u[2][KB_NER_NTAGS];
+} wc_entry;
+
+/* This thread's cache, or NULL. */
+static wc_entry *wc_get(void) { return kb__thread_cache(KB_TC_NER_WORDS, WC_SLOTS * sizeof(wc_entry)); }
+
+/* Token t's entry in tab, if it still holds t's word. */
+static wc_entry *wc_for(wc_entry *tab, const kb_ner_tok *t) {
+    if (!tab || !t->wc || t->wc > WC_SLOTS) return NULL;
+    wc_entry *e = &tab[t->wc - 1];
+    return e->n == t->n && e->h_w == t->h_w && same(e->w, t->w, t->n) ? e : NULL;
+}
+
 size_t kb__ner_gaz_scan(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, size_t max) {
     char buf[2 * (KB_TOKEN_MAX + 4)];
     char key[KB_NER_GAZ_MAXWORDS * (KB_TOKEN_MAX + 1)];
     size_t nm = 0;
     const unsigned want = KB_GZ_LOC | KB_GZ_ORG | KB_GZ_TITLE;
+    wc_entry *tab = wc_get();
     for (size_t i = 0; i < n && nm < max;) {
         variant v[6];
-        size_t nv = toks[i].n <= KB_TOKEN_MAX ? variants(toks[i].w, toks[i].n, buf, v) : 0;
+        size_t nv;
+        int have_v = 0;
         size_t best = 0;
         kb_gaz_match m = {0};
+        /* The word's variants' entries and match codes, from the word cache
+        ** when it has them; the variants themselves are then made only for
+        ** a name that may go on over the next words. */
+        wc_entry *ce = wc_for(tab, &toks[i]);
+        if (ce && ce->gv_ok) nv = ce->gnv;
+        else {
+            nv = toks[i].n <= KB_TOKEN_MAX ? variants(toks[i].w, toks[i].n, buf, v) : 0;
+            have_v = 1;
+            if (ce && nv <= 4) {
+                for (size_t k = 0; k < nv; k++) {
+                    ce->gv[k] = gz_find(v[k].p, v[k].n);
+                    ce->gvs[k] = v[k].lil ? 0xFF : (unsigned char)v[k].strip;
+                }
+                ce->gnv = (unsigned char)nv;
+                ce->gv_ok = 1;
+            }
+            if (ce && !ce->gv_ok) ce = NULL;
+        }
         for (size_t k = 0; k < nv; k++) {
-            gz_entry *e = gz_find(v[k].p, v[k].n);
+            const gz_entry *e = ce ? ce->gv[k] : gz_find(v[k].p, v[k].n);
             if (!e) continue;
             size_t top = e->maxwords < n - i ? e->maxwords : n - i;
+            unsigned code = ce ? ce->gvs[k] : v[k].lil ? 0xFF : v[k].strip;
+            if (top >= 2 && top > best && !have_v) {
+                variants(toks[i].w, toks[i].n, buf, v);
+                have_v = 1;
+            }
             for (size_t L = top; L > best && L >= 2; L--) {
                 size_t kn = 0;
                 memcpy(key, v[k].p, v[k].n);
@@ -467,13 +667,13 @@ size_t kb__ner_gaz_scan(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, siz
                 gz_entry *f = gz_find(key, kn);
                 if (f && (f->bits & want) && f->canonical) {
                     best = L;
-                    m = (kb_gaz_match){i, i + L, f->bits, f->canonical, v[k].lil ? 0xFF : v[k].strip};
+                    m = (kb_gaz_match){i, i + L, f->bits, f->canonical, code};
                     break;
                 }
             }
             if (!best && (e->bits & want) && e->canonical) {
                 best = 1;
-                m = (kb_gaz_match){i, i + 1, e->bits, e->canonical, v[k].lil ? 0xFF : v[k].strip};
+                m = (kb_gaz_match){i, i + 1, e->bits, e->canonical, code};
             }
         }
         if (best) {
@@ -508,12 +708,58 @@ static unsigned word_shape(const char *w, size_t n, const char *s, size_t sn) {
 
 void kb__ner_prepare(kb_ner_tok *t, size_t n) {
     kb__ner_gaz_init();
+    wc_entry *tab = wc_get();
+    /* The words' hashes first, fetching their cache entries meanwhile. */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t hw = t[i].n ? kb__hash(t[i].w, t[i].n) : kb__hash("_", 1);
+        t[i].h_w = hw;
+#if defined(__GNUC__)
+        if (tab) {
+            const char *e = (const char *)&tab[(size_t)(hw ^ hw >> 29) & (WC_SLOTS - 1)];
+            __builtin_prefetch(e);
+            __builtin_prefetch(e + offsetof(wc_entry, cl)); /* the key's end */
+        }
+#endif
+    }
+    /* Then the words the cache does not hold: their variants' hashes, and
+    ** two rounds of fetches for their look-ups (below), which miss the CPU
+    ** caches: a word looked up costs several times a cached one. */
+    vhash vh[KB_NER_MAXLEN];
+    unsigned char miss[KB_NER_MAXLEN];
+    size_t np = n < KB_NER_MAXLEN ? n : KB_NER_MAXLEN;
+    for (size_t i = 0; i < np; i++) {
+        const char *w = t[i].n ? t[i].w : "_";
+        size_t wn = t[i].n ? t[i].n : 1;
+        const wc_entry *e = tab && wn <= WC_KEY ? &tab[(size_t)(t[i].h_w ^ t[i].h_w >> 29) & (WC_SLOTS - 1)] : NULL;
+        miss[i] = !(e && e->n == wn && e->h_w == t[i].h_w && same(e->w, w, wn));
+        if (miss[i]) word_hashes(w, wn, &vh[i]);
+    }
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < np; i++)
+            if (miss[i]) word_prefetch(&vh[i], round);
     for (size_t i = 0; i < n; i++) {
         const char *w = t[i].w, *s;
         size_t wn = t[i].n, sn;
         if (!wn) { w = "_"; wn = 1; }
+        uint64_t hw = t[i].h_w;
+        size_t slot = (size_t)(hw ^ hw >> 29) & (WC_SLOTS - 1);
+        wc_entry *e = tab && wn <= WC_KEY ? &tab[slot] : NULL;
+        t[i].wc = e ? (uint32_t)slot + 1 : 0;
+        t[i].span = 0;
+        t[i].ctx = t[i].p1 = t[i].dmaj = t[i].dmask = t[i].dfirst = t[i].dnext = t[i].dprev = 0;
+        if (e && e->n == wn && e->h_w == hw && same(e->w, w, wn)) {
+            t[i].h_w = hw;
+            t[i].h_s = e->h_s;
+            memcpy(t[i].h_pre, e->h_pre, sizeof e->h_pre);
+            memcpy(t[i].h_suf, e->h_suf, sizeof e->h_suf);
+            t[i].shape = e->shape;
+            t[i].gz = e->gz;
+            t[i].cl = e->cl;
+            t[i].band = e->band;
+            continue;
+        }
         strip_light(w, wn, &s, &sn);
-        t[i].h_w = kb__hash(w, wn);
+        t[i].h_w = hw;
         t[i].h_s = kb__hash(s, sn);
         for (size_t k = 1; k <= 3; k++) {
             size_t pb = cp_bytes(s, sn, k);
@@ -523,19 +769,56 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
             t[i].h_suf[k - 1] = kb__hash(s + sb, sn - sb) + 7 * k;
         }
         t[i].shape = word_shape(w, wn, s, sn);
-        t[i].gz = kb__ner_word_class(w, wn, NULL);
-        t[i].span = 0;
-        t[i].cl = kb__ner_cluster(w, wn);
+        const gz_entry *gv[4] = {NULL, NULL, NULL, NULL};
+        unsigned char gvs[4] = {0, 0, 0, 0};
+        size_t gnv;
+        word_lookups(w, wn, i < np && miss[i] ? &vh[i] : NULL, &t[i].gz, &t[i].cl, gv, gvs, &gnv);
         t[i].band = KB_NER_CL_BAND(t[i].cl);
         t[i].cl &= ~(0x1Fu << 26);
-        t[i].ctx = t[i].p1 = t[i].dmaj = t[i].dmask = t[i].dfirst = t[i].dnext = t[i].dprev = 0;
+        if (e) {
+            e->jt = NULL;
+            memcpy(e->gv, gv, sizeof gv);
+            memcpy(e->gvs, gvs, sizeof gvs);
+            e->gnv = (unsigned char)gnv;
+            e->gv_ok = gnv <= 4;
+            e->h_w = hw;
+            e->h_s = t[i].h_s;
+            memcpy(e->h_pre, t[i].h_pre, sizeof e->h_pre);
+            memcpy(e->h_suf, t[i].h_suf, sizeof e->h_suf);
+            e->shape = (unsigned char)t[i].shape; /* (all three < 256) */
+            e->gz = (unsigned char)t[i].gz;
+            e->cl = t[i].cl;
+            e->band = (unsigned char)t[i].band;
+            e->n = (unsigned char)wn;
+            memcpy(e->w, w, wn);
+        }
     }
     kb_gaz_match m[KB_NER_MAXLEN];
     size_t nm = kb__ner_gaz_scan(t, n, m, KB_NER_MAXLEN);
+    for (size_t i = 0; i < n; i++) t[i].gm_len = 0;
     for (size_t k = 0; k < nm; k++) {
         unsigned cls = m[k].cls & KB_GZ_LOC ? 1 : m[k].cls & KB_GZ_ORG ? 2 : 3;
         for (size_t j = m[k].i; j < m[k].j; j++) t[j].span = cls << 1 | (j > m[k].i);
+        kb_ner_tok *f = &t[m[k].i];
+        f->gm_len = (unsigned char)(m[k].j - m[k].i);
+        f->gm_strip = (unsigned char)m[k].strip;
+        f->gm_cls = m[k].cls;
+        f->gm_canon = m[k].canonical;
     }
+}
+
+size_t kb__ner_gaz_matches(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, size_t max) {
+    size_t nm = 0;
+    for (size_t i = 0; i < n && nm < max;) {
+        const kb_ner_tok *f = &toks[i];
+        if (!f->gm_len) {
+            i++;
+            continue;
+        }
+        out[nm++] = (kb_gaz_match){i, i + f->gm_len, f->gm_cls, f->gm_canon, f->gm_strip};
+        i += f->gm_len;
+    }
+    return nm;
 }
 
 static inline uint32_t row_of(uint64_t tmpl, uint64_t h, uint32_t mask) {
@@ -548,7 +831,14 @@ static inline uint32_t row_of(uint64_t tmpl, uint64_t h, uint32_t mask) {
 
 static inline uint64_t pair(uint64_t a, uint64_t b) { return a * 0x100000001B3ULL + (b ^ (b >> 17)); }
 
-size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
+/* The features of every pass: everything but the document context. Each
+** is marked FT_UNI when it reads nothing but the token's own word (hashes,
+** shape, gazetteer class, cluster: what the per-thread word cache keeps),
+** else FT_CTX (neighbours, position, multi-word spans). want selects which
+** are written, in this order either way; FT_UNI | FT_CTX are all of them. */
+enum { FT_UNI = 1, FT_CTX = 2 };
+#define F(sel, tmpl, v) do { if (want & (sel)) r[k++] = row_of(tmpl, v, mask); } while (0)
+static inline size_t base_sel(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r, int want) {
     /* Neighbours outside the sentence read as fixed boundary values. */
     const uint64_t BOS = 0x5151, EOS = 0x7272;
     uint64_t wm1 = i >= 1 ? t[i - 1].h_w : BOS, wm2 = i >= 2 ? t[i - 2].h_w : BOS;
@@ -560,46 +850,46 @@ size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, 
     unsigned spm1 = i >= 1 ? t[i - 1].span : 0x10, spp1 = i + 1 < n ? t[i + 1].span : 0x20;
     const kb_ner_tok *c = &t[i];
     size_t k = 0;
-    r[k++] = row_of(1, 0, mask);
-    r[k++] = row_of(2, c->h_w, mask);
-    r[k++] = row_of(3, c->h_s, mask);
-    r[k++] = row_of(4, wm1, mask);
-    r[k++] = row_of(5, wp1, mask);
-    r[k++] = row_of(6, wm2, mask);
-    r[k++] = row_of(7, wp2, mask);
-    r[k++] = row_of(8, sm1, mask);
-    r[k++] = row_of(9, sp1, mask);
-    r[k++] = row_of(10, pair(wm1, c->h_w), mask);
-    r[k++] = row_of(11, pair(c->h_w, wp1), mask);
+    F(FT_UNI, 1, 0);
+    F(FT_UNI, 2, c->h_w);
+    F(FT_UNI, 3, c->h_s);
+    F(FT_CTX, 4, wm1);
+    F(FT_CTX, 5, wp1);
+    F(FT_CTX, 6, wm2);
+    F(FT_CTX, 7, wp2);
+    F(FT_CTX, 8, sm1);
+    F(FT_CTX, 9, sp1);
+    F(FT_CTX, 10, pair(wm1, c->h_w));
+    F(FT_CTX, 11, pair(c->h_w, wp1));
     for (int j = 0; j < 3; j++) {
-        r[k++] = row_of(12 + (uint64_t)j, c->h_pre[j], mask);
-        r[k++] = row_of(15 + (uint64_t)j, c->h_suf[j], mask);
+        F(FT_UNI, 12 + (uint64_t)j, c->h_pre[j]);
+        F(FT_UNI, 15 + (uint64_t)j, c->h_suf[j]);
     }
-    r[k++] = row_of(18, c->shape, mask);
-    r[k++] = row_of(19, (uint64_t)shm1 << 20 | (uint64_t)c->shape << 10 | shp1, mask);
-    r[k++] = row_of(20, c->gz, mask);
+    F(FT_UNI, 18, c->shape);
+    F(FT_CTX, 19, (uint64_t)shm1 << 20 | (uint64_t)c->shape << 10 | shp1);
+    F(FT_UNI, 20, c->gz);
     for (unsigned b = 0; b < 8; b++)
-        if (c->gz & (1u << b)) r[k++] = row_of(21, b, mask);
-    r[k++] = row_of(22, gm1, mask);
-    r[k++] = row_of(23, gp1, mask);
-    r[k++] = row_of(24, gm2, mask);
-    r[k++] = row_of(25, gp2, mask);
-    r[k++] = row_of(26, c->span, mask);
-    r[k++] = row_of(27, spm1, mask);
-    r[k++] = row_of(28, spp1, mask);
-    r[k++] = row_of(29, (uint64_t)gm1 << 16 | c->gz, mask);
-    r[k++] = row_of(30, pair(sm1, c->gz), mask);
-    r[k++] = row_of(31, pair(sp1, c->gz), mask);
-    r[k++] = row_of(32, (uint64_t)(i == 0) << 8 | (c->shape & 7), mask);
-    r[k++] = row_of(33, (uint64_t)c->gz << 16 | gp1, mask);
-    r[k++] = row_of(34, pair(c->h_suf[1], sm1), mask);
-    r[k++] = row_of(35, pair(c->h_s, (uint64_t)gm1), mask);
-    r[k++] = row_of(36, (uint64_t)gm2 << 16 | gm1, mask);
-    r[k++] = row_of(37, pair(sm1, c->h_s), mask);
-    r[k++] = row_of(38, pair(c->h_s, sp1), mask);
-    r[k++] = row_of(39, i >= 1 ? t[i - 1].h_suf[1] : BOS, mask);
-    r[k++] = row_of(40, i + 1 < n ? t[i + 1].h_suf[1] : EOS, mask);
-    r[k++] = row_of(41, i >= 1 ? t[i - 1].h_pre[1] : BOS, mask);
+        if (c->gz & (1u << b)) F(FT_UNI, 21, b);
+    F(FT_CTX, 22, gm1);
+    F(FT_CTX, 23, gp1);
+    F(FT_CTX, 24, gm2);
+    F(FT_CTX, 25, gp2);
+    F(FT_CTX, 26, c->span);
+    F(FT_CTX, 27, spm1);
+    F(FT_CTX, 28, spp1);
+    F(FT_CTX, 29, (uint64_t)gm1 << 16 | c->gz);
+    F(FT_CTX, 30, pair(sm1, c->gz));
+    F(FT_CTX, 31, pair(sp1, c->gz));
+    F(FT_CTX, 32, (uint64_t)(i == 0) << 8 | (c->shape & 7));
+    F(FT_CTX, 33, (uint64_t)c->gz << 16 | gp1);
+    F(FT_CTX, 34, pair(c->h_suf[1], sm1));
+    F(FT_CTX, 35, pair(c->h_s, (uint64_t)gm1));
+    F(FT_CTX, 36, (uint64_t)gm2 << 16 | gm1);
+    F(FT_CTX, 37, pair(sm1, c->h_s));
+    F(FT_CTX, 38, pair(c->h_s, sp1));
+    F(FT_CTX, 39, i >= 1 ? t[i - 1].h_suf[1] : BOS);
+    F(FT_CTX, 40, i + 1 < n ? t[i + 1].h_suf[1] : EOS);
+    F(FT_CTX, 41, i >= 1 ? t[i - 1].h_pre[1] : BOS);
     /* Word clusters: what the news corpus says about words ANERcorp never
     ** showed, at three granularities, of the word and its neighbours. */
     uint64_t c0 = c->cl, cm1 = i >= 1 ? t[i - 1].cl : 0x7FEu << 20, cp1 = i + 1 < n ? t[i + 1].cl : 0x7FDu << 20;
@@ -607,50 +897,69 @@ size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, 
 #define FINE(x) ((x) & 0xFFFFFFFFu)
 #define MID(x) ((x) >> 12)
 #define COARSE(x) ((x) >> 20)
-    r[k++] = row_of(42, FINE(c0), mask);
-    r[k++] = row_of(43, MID(c0), mask);
-    r[k++] = row_of(44, COARSE(c0), mask);
-    r[k++] = row_of(45, FINE(cm1), mask);
-    r[k++] = row_of(46, FINE(cp1), mask);
-    r[k++] = row_of(47, MID(cm2), mask);
-    r[k++] = row_of(48, MID(cp2), mask);
-    r[k++] = row_of(49, MID(cm1) << 32 | MID(c0), mask);
-    r[k++] = row_of(50, MID(c0) << 32 | MID(cp1), mask);
-    r[k++] = row_of(51, COARSE(cm1) << 40 | COARSE(c0) << 20 | COARSE(cp1), mask);
-    r[k++] = row_of(52, FINE(c0) << 16 | c->gz, mask);
-    r[k++] = row_of(53, pair(wm1, FINE(c0)), mask);
-    r[k++] = row_of(54, pair(wp1, FINE(c0)), mask);
-    r[k++] = row_of(55, FINE(cm1) << 32 | FINE(c0), mask);
-    r[k++] = row_of(56, FINE(c0) << 32 | FINE(cp1), mask);
-    r[k++] = row_of(57, pair(c->h_suf[1], MID(c0)), mask);
-    r[k++] = row_of(58, pair(c->h_pre[1], MID(c0)), mask);
-    r[k++] = row_of(59, (uint64_t)c->shape << 32 | MID(c0), mask);
-    r[k++] = row_of(60, MID(cm1) << 16 | c->gz, mask);
-    r[k++] = row_of(61, c->band, mask);
-    if (c->ctx) {
-        /* Second pass: the first pass's tags here and next door, and what
-        ** the same word (or word pair) was tagged elsewhere in the document.
-        ** A name usually recurs, and one of its mentions is easier (after a
-        ** title, in full) than the others. */
-        uint64_t p = c->p1, pm1 = i >= 1 ? t[i - 1].p1 : 15, pp1 = i + 1 < n ? t[i + 1].p1 : 14;
-        uint64_t dm = c->dmaj, dmm1 = i >= 1 ? t[i - 1].dmaj : 15, dmp1 = i + 1 < n ? t[i + 1].dmaj : 14;
-        r[k++] = row_of(62, p, mask);
-        r[k++] = row_of(63, pm1 << 8 | p, mask);
-        r[k++] = row_of(64, p << 8 | pp1, mask);
-        r[k++] = row_of(65, dm << 4 | c->dfirst, mask);
-        r[k++] = row_of(66, dm << 8 | p, mask);
-        r[k++] = row_of(67, c->dmask, mask);
-        r[k++] = row_of(68, c->dnext, mask);
-        r[k++] = row_of(69, c->dprev, mask);
-        r[k++] = row_of(70, (uint64_t)c->dprev << 16 | (uint64_t)c->dnext << 8 | p, mask);
-        r[k++] = row_of(71, dmp1 << 8 | dm, mask);
-        r[k++] = row_of(72, dmm1 << 8 | dm, mask);
-        r[k++] = row_of(73, dm << 16 | c->gz, mask);
-        r[k++] = row_of(74, MID(c0) << 8 | dm, mask);
-    }
+    F(FT_UNI, 42, FINE(c0));
+    F(FT_UNI, 43, MID(c0));
+    F(FT_UNI, 44, COARSE(c0));
+    F(FT_CTX, 45, FINE(cm1));
+    F(FT_CTX, 46, FINE(cp1));
+    F(FT_CTX, 47, MID(cm2));
+    F(FT_CTX, 48, MID(cp2));
+    F(FT_CTX, 49, MID(cm1) << 32 | MID(c0));
+    F(FT_CTX, 50, MID(c0) << 32 | MID(cp1));
+    F(FT_CTX, 51, COARSE(cm1) << 40 | COARSE(c0) << 20 | COARSE(cp1));
+    F(FT_UNI, 52, FINE(c0) << 16 | c->gz);
+    F(FT_CTX, 53, pair(wm1, FINE(c0)));
+    F(FT_CTX, 54, pair(wp1, FINE(c0)));
+    F(FT_CTX, 55, FINE(cm1) << 32 | FINE(c0));
+    F(FT_CTX, 56, FINE(c0) << 32 | FINE(cp1));
+    F(FT_UNI, 57, pair(c->h_suf[1], MID(c0)));
+    F(FT_UNI, 58, pair(c->h_pre[1], MID(c0)));
+    F(FT_UNI, 59, (uint64_t)c->shape << 32 | MID(c0));
+    F(FT_CTX, 60, MID(cm1) << 16 | c->gz);
+    F(FT_UNI, 61, c->band);
 #undef FINE
 #undef MID
 #undef COARSE
+    return k;
+}
+#undef F
+
+static size_t base_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
+    return base_sel(t, n, i, mask, r, FT_UNI | FT_CTX);
+}
+
+/* The second pass's document-context features (toks[i].ctx set). */
+static size_t ctx_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
+    const kb_ner_tok *c = &t[i];
+    uint64_t c0 = c->cl;
+    size_t k = 0;
+#define MID(x) ((x) >> 12)
+    /* Second pass: the first pass's tags here and next door, and what
+    ** the same word (or word pair) was tagged elsewhere in the document.
+    ** A name usually recurs, and one of its mentions is easier (after a
+    ** title, in full) than the others. */
+    uint64_t p = c->p1, pm1 = i >= 1 ? t[i - 1].p1 : 15, pp1 = i + 1 < n ? t[i + 1].p1 : 14;
+    uint64_t dm = c->dmaj, dmm1 = i >= 1 ? t[i - 1].dmaj : 15, dmp1 = i + 1 < n ? t[i + 1].dmaj : 14;
+    r[k++] = row_of(62, p, mask);
+    r[k++] = row_of(63, pm1 << 8 | p, mask);
+    r[k++] = row_of(64, p << 8 | pp1, mask);
+    r[k++] = row_of(65, dm << 4 | c->dfirst, mask);
+    r[k++] = row_of(66, dm << 8 | p, mask);
+    r[k++] = row_of(67, c->dmask, mask);
+    r[k++] = row_of(68, c->dnext, mask);
+    r[k++] = row_of(69, c->dprev, mask);
+    r[k++] = row_of(70, (uint64_t)c->dprev << 16 | (uint64_t)c->dnext << 8 | p, mask);
+    r[k++] = row_of(71, dmp1 << 8 | dm, mask);
+    r[k++] = row_of(72, dmm1 << 8 | dm, mask);
+    r[k++] = row_of(73, dm << 16 | c->gz, mask);
+    r[k++] = row_of(74, MID(c0) << 8 | dm, mask);
+#undef MID
+    return k;
+}
+
+size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
+    size_t k = base_features(t, n, i, mask, r);
+    if (t[i].ctx) k += ctx_features(t, n, i, mask, r + k);
     return k;
 }
 
@@ -662,21 +971,30 @@ size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, 
 ** clitic-stripped words (pairs mixed with a constant so they never meet a
 ** word key); a slot whose counts fall to zero stays, so the table is sized
 ** for every distinct key of the document. */
+/* A slot is in use when its gen is the table's: a table kept for the next
+** document (per thread, see kb__ner_doc_context) is emptied by a new gen
+** rather than cleared. */
 typedef struct dc_slot {
-    uint64_t key; /* 0: empty */
+    uint64_t key;
     uint16_t c[KB_NER_NTAGS];
+    uint32_t gen;
 } dc_slot;
 
 typedef struct dc_table {
     dc_slot *s;
     size_t mask;
+    uint32_t gen;
 } dc_table;
 
 static dc_slot *dc_at(dc_table *d, uint64_t key) {
     key |= 1;
     size_t h = (size_t)(key ^ key >> 29) & d->mask;
-    while (d->s[h].key && d->s[h].key != key) h = (h + 1) & d->mask;
-    d->s[h].key = key;
+    while (d->s[h].gen == d->gen && d->s[h].key != key) h = (h + 1) & d->mask;
+    if (d->s[h].gen != d->gen) {
+        memset(&d->s[h], 0, sizeof d->s[h]);
+        d->s[h].gen = d->gen;
+        d->s[h].key = key;
+    }
     return &d->s[h];
 }
 
@@ -685,8 +1003,8 @@ static const dc_slot *dc_get(const dc_table *d, uint64_t key) {
     static const dc_slot none;
     key |= 1;
     size_t h = (size_t)(key ^ key >> 29) & d->mask;
-    while (d->s[h].key && d->s[h].key != key) h = (h + 1) & d->mask;
-    return d->s[h].key ? &d->s[h] : &none;
+    while (d->s[h].gen == d->gen && d->s[h].key != key) h = (h + 1) & d->mask;
+    return d->s[h].gen == d->gen ? &d->s[h] : &none;
 }
 
 static uint64_t pair_key(const kb_ner_tok *t, size_t j) { return pair(t[j].h_s, t[j + 1].h_s) ^ 0x5bd1e995ULL; }
@@ -721,8 +1039,24 @@ int kb__ner_doc_context(kb_ner_tok *t, size_t n, const int *p1) {
     enum { T = KB_NER_NTAGS };
     size_t ns = 64;
     while (ns < 4 * n) ns *= 2; /* at most 2n keys: a word and a pair per token */
-    dc_table d = {calloc(ns, sizeof(dc_slot)), ns - 1};
-    if (!d.s) return -1;
+    /* A document of up to DC_KEEP / 4 tokens uses this thread's table (no
+    ** allocation and no clearing per document), a longer one its own. */
+    enum { DC_KEEP = 1 << 14 };
+    dc_table d = {NULL, ns - 1, 1};
+    dc_slot *own = NULL;
+    uint32_t *kept = ns <= DC_KEEP ? kb__thread_cache(KB_TC_DOC_CONTEXT, 64 + DC_KEEP * sizeof(dc_slot)) : NULL;
+    if (kept) {
+        /* kept[0]: the last gen used; the slots follow the first 64 bytes */
+        d.s = (dc_slot *)(void *)((char *)kept + 64);
+        if (++kept[0] == 0) {
+            memset(d.s, 0, DC_KEEP * sizeof(dc_slot));
+            kept[0] = 1;
+        }
+        d.gen = kept[0];
+    } else {
+        d.s = own = calloc(ns, sizeof(dc_slot)); /* gen 0: empty */
+        if (!d.s) return -1;
+    }
     const size_t W = KB_NER_DOC_WINDOW;
     size_t hi = 0; /* tokens [lo, hi) are counted */
     for (size_t i = 0; i < n; i++) {
@@ -754,7 +1088,7 @@ int kb__ner_doc_context(kb_ner_tok *t, size_t n, const int *p1) {
         c->dnext = i + 1 < n ? pair_type(dc_get(&d, pair_key(t, i)), pair_span(p1, i)) : 0;
         c->dprev = i >= 1 ? pair_type(dc_get(&d, pair_key(t, i - 1)), pair_span(p1, i - 1)) : 0;
     }
-    free(d.s);
+    free(own);
     return 0;
 }
 
@@ -782,19 +1116,214 @@ static void fix_spans(const kb_ner_tok *t, size_t n, int *tags) {
     }
 }
 
+/* --- the joint table ------------------------------------------------------- */
+
+/* A two-pass model whose passes hash features into tables of one size reads
+** each base feature's row in both at once: the second pass's sum of the base
+** features (the same rows as the first pass's) is gathered during the first
+** pass, and the second pass then reads only its document-context rows. The
+** joint table keeps both passes' weights of a row in one 64-byte cache line:
+** JT_W1 first pass tags 0-7, JT_W2 second pass tags 0-7, then tag 8 of each.
+** A row costs one cache miss instead of two, and the tagger is bound by
+** those misses. (Integer sums in any order are exact, so the tags are the
+** same as kb__ner_tag's.) */
+enum { JT_ROW = 32, JT_W1 = 0, JT_W2 = 8, JT_L1 = 16, JT_L2 = 17 };
+_Static_assert(KB_NER_NTAGS == 9, "the joint row holds tags 0-7 in one vector, tag 8 apart");
+
+/* After the rows, two bitmaps of the rows that are not all zero: in either
+** pass (JT_NZ_ANY), in the second (JT_NZ_2). Over half the rows are zero
+** (the perceptron never moved them), and a row that adds nothing need not
+** be read: the bitmaps fit the CPU caches, the table does not. */
+enum { JT_NZ_ANY, JT_NZ_2 };
+
+static const uint64_t *jt_nz(const kb_ner_model *m, int which) {
+    size_t rows = (size_t)1 << m->rows_log2;
+    return (const uint64_t *)(const void *)(m->joint + rows * JT_ROW) + (size_t)which * (rows / 64);
+}
+
+static int16_t *joint_build(const kb_ner_model *a, const kb_ner_model *b) {
+    enum { T = KB_NER_NTAGS };
+    size_t rows = (size_t)1 << a->rows_log2;
+    int16_t *j = aligned_alloc(64, rows * JT_ROW * sizeof *j + 2 * (rows / 8));
+    if (!j) return NULL;
+    uint64_t *nz = (uint64_t *)(void *)(j + rows * JT_ROW);
+    memset(nz, 0, 2 * (rows / 8));
+    for (size_t r = 0; r < rows; r++) {
+        int16_t *d = j + r * JT_ROW;
+        const int16_t *x = a->w + r * T, *y = b->w + r * T;
+        memset(d, 0, JT_ROW * sizeof *d);
+        for (int t = 0; t < 8; t++) {
+            d[JT_W1 + t] = x[t];
+            d[JT_W2 + t] = y[t];
+        }
+        d[JT_L1] = x[8];
+        d[JT_L2] = y[8];
+        int any1 = 0, any2 = 0;
+        for (int t = 0; t < T; t++) {
+            any1 |= x[t] != 0;
+            any2 |= y[t] != 0;
+        }
+        if (any1 || any2) nz[JT_NZ_ANY * (rows / 64) + r / 64] |= 1ULL << (r % 64);
+        if (any2) nz[JT_NZ_2 * (rows / 64) + r / 64] |= 1ULL << (r % 64);
+    }
+    return j;
+}
+
+/* Drop the rows of r[0..nf) that the bitmap nz says are zero; returns how many remain. */
+static inline size_t nz_keep(const uint64_t *nz, uint32_t *r, size_t nf) {
+    size_t k = 0;
+    for (size_t f = 0; f < nf; f++) {
+        uint32_t x = r[f];
+        r[k] = x;
+        k += (size_t)(nz[x >> 6] >> (x & 63)) & 1;
+    }
+    return k;
+}
+
+/* Sum rows r[0..nf) of the joint table: the first pass's into a1 (unless
+** NULL), the second's into a2. */
+static inline void joint_sum(const int16_t *jt, const uint32_t *r, size_t nf, int32_t *a1, int32_t *a2) {
+#if defined(__SSE2__)
+    __m128i lo1 = _mm_setzero_si128(), hi1 = lo1, lo2 = lo1, hi2 = lo1;
+    int32_t l1 = 0, l2 = 0, x[8];
+    if (a1) {
+        for (size_t f = 0; f < nf; f++) {
+            const int16_t *row = jt + (size_t)r[f] * JT_ROW;
+            __m128i v = _mm_load_si128((const __m128i *)(const void *)(row + JT_W1));
+            __m128i u = _mm_load_si128((const __m128i *)(const void *)(row + JT_W2));
+            lo1 = _mm_add_epi32(lo1, _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16));
+            hi1 = _mm_add_epi32(hi1, _mm_srai_epi32(_mm_unpackhi_epi16(v, v), 16));
+            lo2 = _mm_add_epi32(lo2, _mm_srai_epi32(_mm_unpacklo_epi16(u, u), 16));
+            hi2 = _mm_add_epi32(hi2, _mm_srai_epi32(_mm_unpackhi_epi16(u, u), 16));
+            l1 += row[JT_L1];
+            l2 += row[JT_L2];
+        }
+        _mm_storeu_si128((__m128i *)(void *)x, lo1);
+        _mm_storeu_si128((__m128i *)(void *)(x + 4), hi1);
+        for (int t = 0; t < 8; t++) a1[t] += x[t];
+        a1[8] += l1;
+    } else {
+        for (size_t f = 0; f < nf; f++) {
+            const int16_t *row = jt + (size_t)r[f] * JT_ROW;
+            __m128i u = _mm_load_si128((const __m128i *)(const void *)(row + JT_W2));
+            lo2 = _mm_add_epi32(lo2, _mm_srai_epi32(_mm_unpacklo_epi16(u, u), 16));
+            hi2 = _mm_add_epi32(hi2, _mm_srai_epi32(_mm_unpackhi_epi16(u, u), 16));
+            l2 += row[JT_L2];
+        }
+    }
+    _mm_storeu_si128((__m128i *)(void *)x, lo2);
+    _mm_storeu_si128((__m128i *)(void *)(x + 4), hi2);
+    for (int t = 0; t < 8; t++) a2[t] += x[t];
+    a2[8] += l2;
+#else
+    for (size_t f = 0; f < nf; f++) {
+        const int16_t *row = jt + (size_t)r[f] * JT_ROW;
+        for (int t = 0; t < 8; t++) {
+            if (a1) a1[t] += row[JT_W1 + t];
+            a2[t] += row[JT_W2 + t];
+        }
+        if (a1) a1[8] += row[JT_L1];
+        a2[8] += row[JT_L2];
+    }
+#endif
+}
+
+/* One pass over a sentence with m's joint table. Pass 1 tags with m and
+** leaves in part[i] the second pass's sum of token i's base features; pass
+** 2 adds the document-context features and tags with m->second. */
+static kb_ner_model g_model; /* the embedded model (kb__ner_model) */
+
+static void tag_joint(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, int *tags, int32_t *part,
+                      int pass) {
+    enum { T = KB_NER_NTAGS, AHEAD = 2, RING = 4 };
+    float em[KB_NER_MAXLEN * T];
+    uint32_t rows[RING][KB_NER_MAXFEAT];
+    size_t nf[RING], nu[RING];
+    /* per ring slot: the word's cache entry, whose sums are used, or
+    ** filled (fill[]) from the first nu rows; NULL: plain sum */
+    wc_entry *ue[RING];
+    unsigned char fill[RING];
+    const kb_ner_model *mm = pass == 1 ? m : m->second;
+    /* Only the embedded model's sums are cached: it is never freed, so its
+    ** joint table's address names its weights for good. */
+    wc_entry *tab = pass == 1 && m == &g_model ? wc_get() : NULL;
+    const uint64_t *nz = jt_nz(m, pass == 1 ? JT_NZ_ANY : JT_NZ_2);
+    uint32_t mask = (1u << m->rows_log2) - 1;
+    if (n > KB_NER_MAXLEN) n = KB_NER_MAXLEN;
+    for (size_t i = 0; i < n + AHEAD; i++) {
+        if (i < n) {
+            uint32_t *r = rows[i % RING];
+            size_t k, u = 0;
+            wc_entry *e = NULL;
+            if (pass == 2) k = toks[i].ctx ? nz_keep(nz, r, ctx_features(toks, n, i, mask, r)) : 0;
+            else if ((e = wc_for(tab, &toks[i])) != NULL && e->jt == m->joint) {
+                k = nz_keep(nz, r, base_sel(toks, n, i, mask, r, FT_CTX));
+            } else {
+                u = e ? nz_keep(nz, r, base_sel(toks, n, i, mask, r, FT_UNI)) : 0;
+                k = u + nz_keep(nz, r + u, base_sel(toks, n, i, mask, r + u, e ? FT_CTX : FT_UNI | FT_CTX));
+            }
+            nf[i % RING] = k;
+            nu[i % RING] = u;
+            ue[i % RING] = e;
+            fill[i % RING] = e && e->jt != m->joint;
+#if defined(__GNUC__)
+            for (size_t f = 0; f < k; f++) __builtin_prefetch(m->joint + (size_t)r[f] * JT_ROW);
+#endif
+        }
+        if (i < AHEAD) continue;
+        size_t j = i - AHEAD, s = j % RING;
+        int32_t *p2 = part + j * T, acc[T] = {0};
+        if (pass == 1) {
+            wc_entry *e = ue[s];
+            if (e && fill[s]) {
+                int32_t u1[T] = {0}, u2[T] = {0};
+                joint_sum(m->joint, rows[s], nu[s], u1, u2);
+                memcpy(e->u[0], u1, sizeof u1);
+                memcpy(e->u[1], u2, sizeof u2);
+                e->jt = m->joint;
+            }
+            for (int t = 0; t < T; t++) {
+                acc[t] = e ? e->u[0][t] : 0;
+                p2[t] = e ? e->u[1][t] : 0;
+            }
+            joint_sum(m->joint, rows[s] + nu[s], nf[s] - nu[s], acc, p2);
+        } else {
+            for (int t = 0; t < T; t++) acc[t] = p2[t];
+            joint_sum(m->joint, rows[s], nf[s], NULL, acc);
+        }
+        for (int t = 0; t < T; t++) em[j * T + t] = (float)acc[t] * mm->scale;
+    }
+    kb__ner_viterbi(em, n, mm->trans, tags);
+}
+
 int kb__ner_tag_doc(const kb_ner_model *m, kb_ner_tok *toks, size_t n, const size_t *sent, size_t ns,
                     int *tags) {
+    /* The joint table serves when the first pass sees no document context
+    ** (as after kb__ner_prepare); else, or out of memory, each pass reads
+    ** its own table. */
+    int32_t *part = NULL;
+    if (m->joint && m->second && n) {
+        size_t i = 0;
+        while (i < n && !toks[i].ctx) i++;
+        if (i == n) part = malloc(n * KB_NER_NTAGS * sizeof *part);
+    }
     for (size_t s = 0; s < ns; s++) {
         size_t a = sent[s], b = s + 1 < ns ? sent[s + 1] : n;
-        kb__ner_tag(m, toks + a, b - a, tags + a);
+        if (part) tag_joint(m, toks + a, b - a, tags + a, part + a * KB_NER_NTAGS, 1);
+        else kb__ner_tag(m, toks + a, b - a, tags + a);
     }
     if (!m->second || !n) return 0;
-    if (kb__ner_doc_context(toks, n, tags)) return -1;
+    if (kb__ner_doc_context(toks, n, tags)) {
+        free(part);
+        return -1;
+    }
     for (size_t s = 0; s < ns; s++) {
         size_t a = sent[s], b = s + 1 < ns ? sent[s + 1] : n;
-        kb__ner_tag(m->second, toks + a, b - a, tags + a);
+        if (part) tag_joint(m, toks + a, b - a, tags + a, part + a * KB_NER_NTAGS, 2);
+        else kb__ner_tag(m->second, toks + a, b - a, tags + a);
         fix_spans(toks + a, b - a, tags + a);
     }
+    free(part);
     return 0;
 }
 
@@ -813,13 +1342,85 @@ void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags) {
     if (n == 0) return;
     for (int t = 0; t < T; t++)
         score[0][t] = allowed(0, t) ? trans[T * T + t] + em[t] : -FLT_MAX;
+#if defined(__SSE2__)
+    /* The scalar loop below, by kinds of tag: O and the four B-X may follow
+    ** any tag (B-X four lanes of a vector, O a scalar, p by p); I-X only
+    ** B-X or I-X (four lanes, two candidates). Each keeps the first best p
+    ** (a later p must be strictly greater), and a p whose score is -FLT_MAX
+    ** is skipped, as there. Tag numbers: B-X = 1 + 2x, I-X = 2 + 2x. */
+    _Static_assert(KB_NER_NTAGS == 9, "four types");
+    float tB[T][4], tO[T];
+    for (int p = 0; p < T; p++) {
+        tO[p] = trans[p * T];
+        for (int x = 0; x < 4; x++) tB[p][x] = trans[p * T + 1 + 2 * x];
+    }
+    __m128 tBI = _mm_setr_ps(trans[1 * T + 2], trans[3 * T + 4], trans[5 * T + 6], trans[7 * T + 8]);
+    __m128 tII = _mm_setr_ps(trans[2 * T + 2], trans[4 * T + 4], trans[6 * T + 6], trans[8 * T + 8]);
+    const __m128 lowest = _mm_set1_ps(-FLT_MAX), ninf = _mm_set1_ps(-INFINITY);
+    const __m128i iI = _mm_setr_epi32(2, 4, 6, 8);
+    for (size_t i = 1; i < n; i++) {
+        float *prev = score[(i - 1) & 1], *cur = score[i & 1];
+        /* O and B-X */
+        __m128 bB = lowest;
+        __m128i aB = _mm_setzero_si128();
+        float bO = -FLT_MAX;
+        int aO = 0;
+        for (int p = 0; p < T; p++) {
+            if (prev[p] == -FLT_MAX) continue;
+            __m128 sv = _mm_add_ps(_mm_set1_ps(prev[p]), _mm_loadu_ps(tB[p]));
+            __m128 g = _mm_cmpgt_ps(sv, bB);
+            __m128i gi = _mm_castps_si128(g);
+            bB = _mm_or_ps(_mm_and_ps(g, sv), _mm_andnot_ps(g, bB));
+            aB = _mm_or_si128(_mm_and_si128(gi, _mm_set1_epi32(p)), _mm_andnot_si128(gi, aB));
+            float so = prev[p] + tO[p];
+            if (so > bO) { bO = so; aO = p; }
+        }
+        /* I-X: B-X (p = t - 1), then I-X (p = t) */
+        __m128 pa = _mm_loadu_ps(prev + 1), pb = _mm_loadu_ps(prev + 5);
+        __m128 pBv = _mm_shuffle_ps(pa, pb, _MM_SHUFFLE(2, 0, 2, 0)); /* prev[1, 3, 5, 7] */
+        __m128 pIv = _mm_shuffle_ps(pa, pb, _MM_SHUFFLE(3, 1, 3, 1)); /* prev[2, 4, 6, 8] */
+        __m128 skB = _mm_cmpeq_ps(pBv, lowest), skI = _mm_cmpeq_ps(pIv, lowest);
+        __m128 c1 = _mm_add_ps(_mm_or_ps(_mm_and_ps(skB, ninf), _mm_andnot_ps(skB, pBv)), tBI);
+        __m128 c2 = _mm_add_ps(_mm_or_ps(_mm_and_ps(skI, ninf), _mm_andnot_ps(skI, pIv)), tII);
+        __m128 g1 = _mm_cmpgt_ps(c1, lowest);
+        __m128 bI = _mm_or_ps(_mm_and_ps(g1, c1), _mm_andnot_ps(g1, lowest));
+        __m128i aI = _mm_and_si128(_mm_castps_si128(g1), _mm_sub_epi32(iI, _mm_set1_epi32(1)));
+        __m128 g2 = _mm_cmpgt_ps(c2, bI);
+        __m128i g2i = _mm_castps_si128(g2);
+        bI = _mm_or_ps(_mm_and_ps(g2, c2), _mm_andnot_ps(g2, bI));
+        aI = _mm_or_si128(_mm_and_si128(g2i, iI), _mm_andnot_si128(g2i, aI));
+        float vb[4], vi[4];
+        int32_t xb[4], xi[4];
+        _mm_storeu_ps(vb, bB);
+        _mm_storeu_ps(vi, bI);
+        _mm_storeu_si128((__m128i *)(void *)xb, aB);
+        _mm_storeu_si128((__m128i *)(void *)xi, aI);
+        float best[T];
+        int arg[T];
+        best[0] = bO;
+        arg[0] = aO;
+        for (int x = 0; x < 4; x++) {
+            best[1 + 2 * x] = vb[x];
+            arg[1 + 2 * x] = xb[x];
+            best[2 + 2 * x] = vi[x];
+            arg[2 + 2 * x] = xi[x];
+        }
+        for (int t = 0; t < T; t++) {
+            cur[t] = best[t] == -FLT_MAX ? best[t] : best[t] + em[i * T + t];
+            back[i][t] = (unsigned char)arg[t];
+        }
+    }
+#else
     for (size_t i = 1; i < n; i++) {
         float *prev = score[(i - 1) & 1], *cur = score[i & 1];
         for (int t = 0; t < T; t++) {
             float best = -FLT_MAX;
             int arg = 0;
-            for (int p = 0; p < T; p++) {
-                if (prev[p] == -FLT_MAX || !allowed(p, t)) continue;
+            /* allowed(p, t): any p before O and B-X; before I-X only B-X
+            ** (t - 1) and I-X (t), tried in the same order as p runs. */
+            int p0 = t == 0 || KB_NER_IS_B(t) ? 0 : t - 1, p1 = t == 0 || KB_NER_IS_B(t) ? T : t + 1;
+            for (int p = p0; p < p1; p++) {
+                if (prev[p] == -FLT_MAX) continue;
                 float s = prev[p] + trans[p * T + t];
                 if (s > best) { best = s; arg = p; }
             }
@@ -827,6 +1428,7 @@ void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags) {
             back[i][t] = (unsigned char)arg;
         }
     }
+#endif
     float *last = score[(n - 1) & 1];
     int arg = 0;
     for (int t = 1; t < T; t++)
@@ -837,20 +1439,68 @@ void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags) {
     }
 }
 
-void kb__ner_tag(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, int *tags) {
+/* Sum the weight rows r[0..nf) into acc[0..T). The rows are 18 bytes, at
+** random places of a table of megabytes: the callers prefetch them a few
+** tokens ahead (see kb__ner_tag), and the sum is exact integer arithmetic,
+** so its order does not matter. */
+static inline void add_rows(const int16_t *w, const uint32_t *r, size_t nf, int32_t *acc) {
     enum { T = KB_NER_NTAGS };
+#if defined(__SSE2__)
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    int32_t last = 0;
+    for (size_t f = 0; f < nf; f++) {
+        const int16_t *row = w + (size_t)r[f] * T;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)row);
+        /* sign-extend the eight int16 lanes to int32 */
+        lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16));
+        hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(v, v), 16));
+        last += row[8];
+    }
+    int32_t a[8];
+    _mm_storeu_si128((__m128i *)(void *)a, lo);
+    _mm_storeu_si128((__m128i *)(void *)(a + 4), hi);
+    for (int t = 0; t < 8; t++) acc[t] += a[t];
+    acc[8] += last;
+#else
+    for (size_t f = 0; f < nf; f++) {
+        const int16_t *row = w + (size_t)r[f] * T;
+        for (int t = 0; t < T; t++) acc[t] += row[t];
+    }
+#endif
+}
+
+static inline void prefetch_rows(const int16_t *w, const uint32_t *r, size_t nf) {
+#if defined(__GNUC__)
+    for (size_t f = 0; f < nf; f++) {
+        const char *p = (const char *)(w + (size_t)r[f] * KB_NER_NTAGS);
+        __builtin_prefetch(p);
+        /* the row's last byte, when it lies on the next cache line */
+        if (((uintptr_t)p & 63) > 64 - 2 * KB_NER_NTAGS) __builtin_prefetch(p + 2 * KB_NER_NTAGS - 1);
+    }
+#else
+    (void)w; (void)r; (void)nf;
+#endif
+}
+
+void kb__ner_tag(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, int *tags) {
+    enum { T = KB_NER_NTAGS, AHEAD = 2, RING = 4 };
     float em[KB_NER_MAXLEN * T];
-    uint32_t rows[KB_NER_MAXFEAT];
+    uint32_t rows[RING][KB_NER_MAXFEAT];
+    size_t nf[RING];
     uint32_t mask = (1u << m->rows_log2) - 1;
     if (n > KB_NER_MAXLEN) n = KB_NER_MAXLEN;
-    for (size_t i = 0; i < n; i++) {
-        int32_t acc[T] = {0};
-        size_t nf = kb__ner_features(toks, n, i, mask, rows);
-        for (size_t f = 0; f < nf; f++) {
-            const int16_t *w = m->w + (size_t)rows[f] * T;
-            for (int t = 0; t < T; t++) acc[t] += w[t];
+    /* Token i's rows are computed and prefetched while token i - AHEAD's
+    ** are summed: the loads of several tokens are in flight at once. */
+    for (size_t i = 0; i < n + AHEAD; i++) {
+        if (i < n) {
+            nf[i % RING] = kb__ner_features(toks, n, i, mask, rows[i % RING]);
+            prefetch_rows(m->w, rows[i % RING], nf[i % RING]);
         }
-        for (int t = 0; t < T; t++) em[i * T + t] = (float)acc[t] * m->scale;
+        if (i < AHEAD) continue;
+        size_t j = i - AHEAD;
+        int32_t acc[T] = {0};
+        add_rows(m->w, rows[j % RING], nf[j % RING], acc);
+        for (int t = 0; t < T; t++) em[j * T + t] = (float)acc[t] * m->scale;
     }
     kb__ner_viterbi(em, n, m->trans, tags);
 }
@@ -896,6 +1546,8 @@ int kb__ner_model_parse(kb_ner_model *m, const unsigned char *p, size_t n) {
     m->second = malloc(sizeof *m->second);
     if (!m->second) goto fail;
     if (parse_one(m->second, p + used, n - used) != n - used) goto fail;
+    /* Without memory for it, the passes read their own tables. */
+    if (m->second->rows_log2 == m->rows_log2 && m->rows_log2 >= 6) m->joint = joint_build(m, m->second);
     return 0;
 fail:
     kb__ner_model_free(m);
@@ -909,6 +1561,7 @@ void kb__ner_model_free(kb_ner_model *m) {
         free(m->second);
     }
     free(m->own);
+    free(m->joint);
     memset(m, 0, sizeof *m);
 }
 

@@ -53,6 +53,12 @@ typedef struct kb_ner_tok {
     unsigned span;             /* multi-word gazetteer span: 0, or class<<1 | inside */
     uint32_t cl;               /* word cluster (data/ner-clusters.tsv): KB_NER_CL_* */
     unsigned band;             /* log2 of the word's frequency rank in news + 1; 0 unknown */
+    uint32_t wc;               /* 1 + the word's slot in ner.c's word cache, or 0 */
+    /* The gazetteer match kb__ner_prepare's kb__ner_gaz_scan found starting
+    ** at this word (see kb__ner_gaz_matches): its length in words, or 0. */
+    unsigned char gm_len, gm_strip;
+    unsigned gm_cls;
+    const char *gm_canon;
     /* Document context for the second pass (kb__ner_doc_context); all 0
     ** after kb__ner_prepare, and the features ignore them while ctx is 0. */
     unsigned char ctx;         /* 1 when the fields below are filled */
@@ -97,6 +103,10 @@ void kb__ner_prepare(kb_ner_tok *toks, size_t n);
 ** at most max are written. Returns the number written. */
 size_t kb__ner_gaz_scan(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, size_t max);
 
+/* kb__ner_gaz_scan's result for toks[0..n) as kb__ner_prepare(toks, n)
+** found it (the same n), without scanning again. */
+size_t kb__ner_gaz_matches(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, size_t max);
+
 /* Class bits (and the place, for a nisba) of one search-normalized word
 ** after clitic stripping, with ال also removed for nisba lookups. *place
 ** may be NULL. */
@@ -123,6 +133,8 @@ typedef struct kb_ner_model {
     float trans[(KB_NER_NTAGS + 1) * KB_NER_NTAGS]; /* [prev (NTAGS = start)][tag] */
     const int16_t *w;          /* [row][tag], quantized */
     int16_t *own;              /* w when the model owns it */
+    int16_t *joint;            /* a parsed two-pass model's rows of both passes side by
+                               ** side, one cache line per row (ner.c), or NULL */
 } kb_ner_model;
 
 /* The model embedded from data/models/ner.bin, loaded once (thread-safe);

@@ -29,6 +29,7 @@
 ** phrases), quote-words.tsv (complementizers, mention stop words, anonymous
 ** sources) and speaker-titles.tsv (titles and roles with synonym classes).
 */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size) {
 static void classify(qctx *c, tok *k) {
     const char *w = N(c, k);
     size_t vn;
-    const char *v = kb__lex_find(c->verbs, w, k->nn, &vn);
+    uint64_t h = kb__lex_hash(w, k->nn); /* one hash for the three lexicons */
+    const char *v = kb__lex_find_h(c->verbs, w, k->nn, h, &vn);
     if (!v && k->nn > 4 && (starts_with(w, k->nn, "و") || starts_with(w, k->nn, "ف"))) {
         v = kb__lex_find(c->verbs, w + 2, k->nn - 2, &vn);
         if (v) k->waw = 1;
@@ -241,7 +243,7 @@ static void classify(qctx *c, tok *k) {
             }
         }
     }
-    v = kb__lex_find(c->words, w, k->nn, &vn);
+    v = kb__lex_find_h(c->words, w, k->nn, h, &vn);
     if (v) {
         if (has_kind(v, vn, "comp")) {
             k->cls |= W_COMP;
@@ -254,7 +256,7 @@ static void classify(qctx *c, tok *k) {
         if (has_kind(v, vn, "source")) k->cls |= W_SOURCE;
         if (has_kind(v, vn, "kana")) k->cls |= W_KANA;
     }
-    v = kb__lex_find(c->titles, w, k->nn, &vn);
+    v = kb__lex_find_h(c->titles, w, k->nn, h, &vn);
     if (v) {
         k->cls |= W_TITLE;
         if (has_kind(v, vn, "rank")) k->cls |= W_RANK;
@@ -307,8 +309,9 @@ static int tokenize(qctx *c) {
         uint32_t u = kb__utf8_decode((const unsigned char *)p + i, n - i, &len);
         if (is_space(u)) { i += len; cp++; continue; }
         if (grow((void **)&c->t, &c->cap_t, c->nt + 1, sizeof(tok))) return KB_ENOMEM;
+        static const tok zero; /* (a copy is cheaper than memset's rep stos) */
         tok *k = &c->t[c->nt++];
-        memset(k, 0, sizeof *k);
+        *k = zero;
         k->b0 = i;
         k->c0 = cp;
         /* A '.' or ',' between digits belongs to the number. */
@@ -1032,6 +1035,16 @@ static const char *zcopy(char *buf, size_t off, const char *p, size_t n) {
     return buf + off;
 }
 
+/* The lexicons, looked up once per process (they live as long as it). */
+static const kb_lex *g_verbs, *g_words, *g_titles;
+static pthread_once_t g_lex_once = PTHREAD_ONCE_INIT;
+
+static void lex_load(void) {
+    g_verbs = kb__lex_get("speech-verbs.tsv", KB_NORM_SEARCH);
+    g_words = kb__lex_get("quote-words.tsv", KB_NORM_SEARCH);
+    g_titles = kb__lex_get("speaker-titles.tsv", KB_NORM_SEARCH);
+}
+
 int kb__find_quotes(kb_xart *x) {
     if (!x) return KB_OK;
     qctx c;
@@ -1039,15 +1052,18 @@ int kb__find_quotes(kb_xart *x) {
     c.x = x;
     c.cur = -1;
     c.cur_gender = -1;
-    c.verbs = kb__lex_get("speech-verbs.tsv", KB_NORM_SEARCH);
-    c.words = kb__lex_get("quote-words.tsv", KB_NORM_SEARCH);
-    c.titles = kb__lex_get("speaker-titles.tsv", KB_NORM_SEARCH);
+    pthread_once(&g_lex_once, lex_load);
+    c.verbs = g_verbs;
+    c.words = g_words;
+    c.titles = g_titles;
     int rc = KB_OK;
     long *close = NULL;
     size_t cap_close = 0;
     char *sbuf = NULL;
     size_t cap_s = 0;
-    c.pers = calloc(PERSONS_MAX, sizeof(person));
+    /* person_new() clears each person as it is taken: no calloc of the
+    ** whole table (half a megabyte) per article. */
+    c.pers = malloc(PERSONS_MAX * sizeof(person));
     if (!c.pers) return KB_ENOMEM;
 
     /* Person entities as evidence, sorted for the per-paragraph cursor. */

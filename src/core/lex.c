@@ -21,7 +21,10 @@ struct kb_lex {
     unsigned flags;
     lex_entry *e;
     size_t n;
-    size_t *slot; /* hash table of entry index + 1; 0 = empty */
+    /* Hash table: 1 + the entry's index in the low 32 bits, the high 32
+    ** bits of the key's hash above (a probe rarely reads a wrong entry's
+    ** key); 0 = empty. */
+    uint64_t *slot;
     size_t nslot; /* power of two */
 };
 
@@ -65,16 +68,19 @@ static void lex_build(kb_lex *lx, const unsigned char *data, size_t n) {
     }
     size_t ns = 16;
     while (ns < lx->n * 2) ns *= 2;
+    if (lx->n > UINT32_MAX - 1) lx->n = UINT32_MAX - 1;
     lx->slot = calloc(ns, sizeof *lx->slot);
     if (!lx->slot) { lx->n = 0; return; }
     lx->nslot = ns;
     for (size_t i = 0; i < lx->n; i++) {
-        size_t h = (size_t)kb__hash(lx->e[i].key, lx->e[i].kn) & (ns - 1);
+        uint64_t hv = kb__lex_hash(lx->e[i].key, lx->e[i].kn);
+        size_t h = (size_t)hv & (ns - 1);
         for (;;) {
-            size_t s = lx->slot[h];
-            if (!s) { lx->slot[h] = i + 1; break; }
+            uint64_t s = lx->slot[h];
+            if (!s) { lx->slot[h] = (hv >> 32) << 32 | (uint64_t)(i + 1); break; }
             /* First entry wins for duplicate keys. */
-            if (lx->e[s - 1].kn == lx->e[i].kn && !memcmp(lx->e[s - 1].key, lx->e[i].key, lx->e[i].kn)) break;
+            const lex_entry *o = &lx->e[(uint32_t)s - 1];
+            if (o->kn == lx->e[i].kn && !memcmp(o->key, lx->e[i].key, lx->e[i].kn)) break;
             h = (h + 1) & (ns - 1);
         }
     }
@@ -103,15 +109,21 @@ const kb_lex *kb__lex_get(const char *name, unsigned norm_flags) {
 }
 
 const char *kb__lex_find(const kb_lex *lx, const char *p, size_t n, size_t *vn) {
+    return lx->nslot ? kb__lex_find_h(lx, p, n, kb__lex_hash(p, n), vn) : NULL;
+}
+
+const char *kb__lex_find_h(const kb_lex *lx, const char *p, size_t n, uint64_t hv, size_t *vn) {
     if (!lx->nslot) return NULL;
-    size_t h = (size_t)kb__hash(p, n) & (lx->nslot - 1);
+    size_t h = (size_t)hv & (lx->nslot - 1);
     for (;;) {
-        size_t s = lx->slot[h];
+        uint64_t s = lx->slot[h];
         if (!s) return NULL;
-        const lex_entry *e = &lx->e[s - 1];
-        if (e->kn == n && !memcmp(e->key, p, n)) {
-            if (vn) *vn = e->vn;
-            return e->val;
+        if (s >> 32 == hv >> 32) {
+            const lex_entry *e = &lx->e[(uint32_t)s - 1];
+            if (e->kn == n && !memcmp(e->key, p, n)) {
+                if (vn) *vn = e->vn;
+                return e->val;
+            }
         }
         h = (h + 1) & (lx->nslot - 1);
     }

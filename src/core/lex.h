@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct kb_lex kb_lex;
 
@@ -27,6 +28,10 @@ const kb_lex *kb__lex_get(const char *name, unsigned norm_flags);
 /* The value of key p[0..n) (already normalized by the caller) or NULL.
 ** *vn gets the value's length when vn is not NULL. */
 const char *kb__lex_find(const kb_lex *lex, const char *p, size_t n, size_t *vn);
+
+/* kb__lex_find with the key's hash h = kb__lex_hash(p, n) given, for a key
+** looked up in several lexicons. */
+const char *kb__lex_find_h(const kb_lex *lex, const char *p, size_t n, uint64_t h, size_t *vn);
 
 static inline int kb__lex_has(const kb_lex *lex, const char *p, size_t n) {
     return kb__lex_find(lex, p, n, NULL) != NULL;
@@ -60,5 +65,35 @@ static inline uint64_t kb__mix64(uint64_t x) {
     x ^= x >> 31;
     return x;
 }
+
+/* A hash for in-memory tables only (lexicons, gazetteers): eight bytes at a
+** step rather than FNV-1a's one, finished with kb__mix64. Never store it:
+** it reads words in the machine's byte order. */
+static inline uint64_t kb__hash_mem(const char *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        h = (h ^ x) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+        p += 8;
+        n -= 8;
+    }
+    if (n >= 4) {
+        /* the first and last four bytes: all of them, with the length */
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        h = (h ^ ((uint64_t)a << 32 | b)) * 0x94d049bb133111ebULL;
+    } else if (n) {
+        uint64_t x = (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n >> 1] << 8 |
+                     (unsigned char)p[n - 1];
+        h = (h ^ x) * 0x94d049bb133111ebULL;
+    }
+    return kb__mix64(h);
+}
+
+/* The hash the lexicons' tables use (see kb__lex_find_h). */
+static inline uint64_t kb__lex_hash(const char *p, size_t n) { return kb__hash_mem(p, n); }
 
 #endif
