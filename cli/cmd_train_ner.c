@@ -12,6 +12,8 @@ static const char *train_ner_help =
     "usage: khabar train-ner [--corpus FILE] [--out FILE] [--epochs N] [--holdout F]\n"
     "                        [--dropout P]\n"
     "       khabar train-ner --clusters FILE [--news PATH]...\n"
+    "       khabar train-ner --induce FILE --model MODEL [--news PATH]...\n"
+    "                        [--max-tokens N] [--min-uses N]\n"
     "\n"
     "Train the named-entity tagger on FILE (one 'token TAG' per line, tags\n"
     "B-/I- PERS, LOC, ORG, MISC and O; default\n"
@@ -24,7 +26,12 @@ static const char *train_ner_help =
     "--clusters learns the tagger's word clusters from unlabeled news instead\n"
     "(JSON Lines records with title/text; --news may repeat, default\n"
     "../shared/corpus/news) and writes them to FILE (data/ner-clusters.tsv is\n"
-    "the table built into khabar). Train the tagger again afterwards.\n";
+    "the table built into khabar). Train the tagger again afterwards.\n"
+    "\n"
+    "--induce tags the news with MODEL (a model file trained without the\n"
+    "induced table) and writes how often each word fell inside a name of each\n"
+    "type to FILE (data/ner-induced.tsv is the table built into khabar).\n"
+    "Train the tagger again afterwards.\n";
 
 static void on_progress(void *ctx, const char *stage, int step, int steps, double value) {
     (void)ctx;
@@ -42,7 +49,9 @@ int cmd_train_ner(int argc, char **argv) {
     o.holdout = 0.2;
     o.dropout = 0.1;
     o.progress = on_progress;
-    const char *clusters = NULL, *news[64];
+    const char *clusters = NULL, *induce = NULL, *model = NULL, *news[64];
+    size_t max_tokens = 0;
+    unsigned min_uses = 0;
     size_t nnews = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -50,6 +59,10 @@ int cmd_train_ner(int argc, char **argv) {
         else if (!strcmp(a, "--corpus") && i + 1 < argc) corpus = argv[++i];
         else if (!strcmp(a, "--out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(a, "--clusters") && i + 1 < argc) clusters = argv[++i];
+        else if (!strcmp(a, "--induce") && i + 1 < argc) induce = argv[++i];
+        else if (!strcmp(a, "--model") && i + 1 < argc) model = argv[++i];
+        else if (!strcmp(a, "--max-tokens") && i + 1 < argc) max_tokens = (size_t)strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(a, "--min-uses") && i + 1 < argc) min_uses = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(a, "--news") && i + 1 < argc) {
             if (nnews == sizeof news / sizeof *news) { cli_error("train-ner", "too many --news"); return KB_EXIT_USAGE; }
             news[nnews++] = argv[++i];
@@ -79,6 +92,21 @@ int cmd_train_ner(int argc, char **argv) {
             return rc == KB_ENOMEM ? KB_EXIT_FATAL : KB_EXIT_PARTIAL;
         }
         fprintf(stderr, "clusters written to %s\n", clusters);
+        return KB_EXIT_OK;
+    }
+    if (induce) {
+        if (!model) { cli_error("train-ner", "--induce wants --model (a model trained without the table)"); return KB_EXIT_USAGE; }
+        if (!nnews) news[nnews++] = "../shared/corpus/news";
+        kb_ner_induce_opts io = {0};
+        io.max_tokens = max_tokens;
+        io.min_uses = min_uses;
+        io.progress = on_progress;
+        int rc = kb_ner_induce(news, nnews, model, induce, &io);
+        if (rc) {
+            cli_error(rc == KB_EIO ? induce : "train-ner", "%s", kb_strerror(rc));
+            return rc == KB_ENOMEM ? KB_EXIT_FATAL : KB_EXIT_PARTIAL;
+        }
+        fprintf(stderr, "induced table written to %s\n", induce);
         return KB_EXIT_OK;
     }
     kb_ner_report r;

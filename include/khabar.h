@@ -700,6 +700,26 @@ typedef struct kb_ner_cluster_opts {
 int kb_ner_clusters(const char *const *inputs, size_t ninputs, const char *out,
                     const kb_ner_cluster_opts *opts);
 
+typedef struct kb_ner_induce_opts {
+    size_t max_tokens; /* stop after this many tokens of news; 0 = all */
+    unsigned min_uses; /* uses a word needs to be listed; 0 = 5 */
+    kb_progress_fn progress; /* stage "read" (step of inputs, value: tokens so far) */
+    void *progress_ctx;
+} kb_ner_induce_opts;
+
+/*
+** Learn the induced name table the tagger uses as features
+** (data/ner-induced.tsv, docs/internals/analyze.md "Entities"): the model
+** file model_path (trained without the table) tags the news of inputs (as
+** for kb_ner_clusters) article by article, and each clitic-stripped Arabic
+** word used often enough, and inside a name in at least 5% of its uses, is
+** written with its counts per type. Deterministic. Returns KB_OK,
+** KB_EINVAL (also: a malformed model file), KB_EIO, KB_ENOTFOUND or
+** KB_ENOMEM.
+*/
+int kb_ner_induce(const char *const *inputs, size_t ninputs, const char *model_path, const char *out,
+                  const kb_ner_induce_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,7 @@
 #include <emmintrin.h>
 #endif
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -433,8 +434,153 @@ uint32_t kb__ner_cluster(const char *w, size_t n) {
     return 0;
 }
 
+/* The induced table (data/ner-induced.tsv, ner_induce.c): lines
+**   stem TAB uses TAB PER TAB LOC TAB ORG TAB MISC TAB opened TAB cue PER
+**   TAB cue LOC TAB cue ORG TAB cue MISC    (uses inside spans, after cues)
+**   stem SPACE stem TAB uses TAB same       (a word pair, uses as one span)
+** binned here into the codes of kb_ner_tok.ig. KB_NER_INDUCED=FILE (a
+** tuning aid) reads another table instead, KB_NER_INDUCED= none. off is
+** set only while kb_ner_induce() tags the news (a training tool). */
+/* Besides the table's own keys (flag IG_SET), every word of a listed pair
+** has an entry flagged IG_FIRST / IG_SECOND (code 0 when the word is not
+** listed itself): kb__ner_prepare looks a pair up only when both flags say
+** it may be listed, which no lookup that finds it can miss. */
+enum { IG_SET = 1, IG_FIRST = 2, IG_SECOND = 4 };
+#define KB_NER_PAIRS_AHEAD 16 /* pairs hashed (and their slots fetched) ahead of the look-ups */
+typedef struct ig_entry {
+    const char *w; /* into the table's text, which lives as long as the process */
+    uint32_t code;
+    uint16_t n;
+    unsigned char tag; /* the top 8 bits of the key's hash: most probes read no key */
+    unsigned char flags;
+} ig_entry; /* (16 bytes) */
+
+static struct {
+    ig_entry *e; /* open addressing; w == NULL is empty */
+    size_t nslot;
+    int off;
+} IG;
+
+static unsigned ig_bin(unsigned c, unsigned n) {
+    double f = (double)c / (double)n;
+    return f < 0.1 ? 0 : f < 0.35 ? 1 : f < 0.7 ? 2 : 3;
+}
+
+static unsigned cue_bin(unsigned c, unsigned n) {
+    double f = (double)c / (double)n;
+    return c < 2 || f < 0.02 ? 0 : f < 0.08 ? 1 : f < 0.25 ? 2 : 3;
+}
+
+/* The slot of key p[0..n) in the table: its entry, or the empty slot where it goes. */
+static ig_entry *ig_slot(const char *p, size_t n) {
+    static ig_entry none; /* a key longer than any word pair looked up */
+    if (n > 0xFFFF) return &none;
+    uint64_t hv = kb__hash_mem(p, n);
+    size_t h = (size_t)hv & (IG.nslot - 1);
+    unsigned char tag = (unsigned char)(hv >> 56);
+    while (IG.e[h].w && !(IG.e[h].tag == tag && IG.e[h].n == n && !memcmp(IG.e[h].w, p, n)))
+        h = (h + 1) & (IG.nslot - 1);
+    if (!IG.e[h].w) IG.e[h] = (ig_entry){p, 0, (uint16_t)n, tag, 0};
+    return &IG.e[h];
+}
+
+/* Set key p[0..n)'s code, unless an earlier line did (the first wins). */
+static void ig_set(const char *p, size_t n, unsigned code) {
+    ig_entry *e = ig_slot(p, n);
+    if (!(e->flags & IG_SET)) {
+        e->code = code;
+        e->flags |= IG_SET;
+    }
+}
+
+static void ig_load(void) {
+    size_t n = 0, lines = 0;
+    const char *d = (const char *)kb__data_find("ner-induced.tsv", &n);
+    const char *alt = getenv("KB_NER_INDUCED"); /* tuning aid: another table, "" none */
+    if (alt) {
+        d = NULL;
+        FILE *f = *alt ? fopen(alt, "rb") : NULL;
+        char *b = NULL;
+        if (f && !fseek(f, 0, SEEK_END)) {
+            long len = ftell(f);
+            b = len > 0 ? malloc((size_t)len) : NULL;
+            if (b && !fseek(f, 0, SEEK_SET) && fread(b, 1, (size_t)len, f) == (size_t)len) {
+                d = b; /* kept for the life of the process, as the embedded data */
+                n = (size_t)len;
+            }
+        }
+        if (f) fclose(f);
+    }
+    if (!d) return;
+    /* (a pair line makes up to three keys: at most keys of them in all) */
+    size_t keys = 0;
+    for (size_t i = 0; i < n; i++) {
+        lines += d[i] == '\n';
+        keys += d[i] == '\n' ? 1 : d[i] == ' ' ? 2 : 0;
+    }
+    size_t ns = 1024;
+    while (ns < 2 * lines || ns < keys + keys / 4) ns *= 2;
+    IG.e = calloc(ns, sizeof *IG.e);
+    if (!IG.e) return;
+    IG.nslot = ns;
+    const char *p = d, *end = d + n;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol) eol = end;
+        const char *tab = memchr(p, '\t', (size_t)(eol - p));
+        if (tab && tab > p && p[0] != '#') {
+            const char *q = tab;
+            unsigned uses = parse_uint(&q, eol), c[KB_NER_NTYPES], in = 0;
+            for (int x = 0; x < KB_NER_NTYPES; x++) in += c[x] = parse_uint(&q, eol);
+            unsigned opened = parse_uint(&q, eol), cue[KB_NER_NTYPES];
+            for (int x = 0; x < KB_NER_NTYPES; x++) cue[x] = parse_uint(&q, eol);
+            const char *sp = memchr(p, ' ', (size_t)(tab - p));
+            if (uses && sp) {
+                /* a word pair: uses, uses inside one name */
+                double f = (double)c[0] / (double)uses;
+                unsigned code = 4u | (f < 0.1 ? 0 : f < 0.4 ? 1 : f < 0.75 ? 2 : 3);
+                ig_set(p, (size_t)(tab - p), code);
+                ig_slot(p, (size_t)(sp - p))->flags |= IG_FIRST;
+                ig_slot(sp + 1, (size_t)(tab - sp - 1))->flags |= IG_SECOND;
+            } else if (uses) {
+                unsigned code = KB_NER_IG_KNOWN;
+                for (int x = 0; x < KB_NER_NTYPES; x++) code |= ig_bin(c[x], uses) << (2 * x);
+                code |= (unsigned)(in && 2 * opened >= in) << 8;
+                code |= (unsigned)(uses < 10 ? 0 : uses < 100 ? 1 : 2) << 9;
+                for (int x = 0; x < KB_NER_NTYPES; x++) code |= cue_bin(cue[x], uses) << (16 + 2 * x);
+                ig_set(p, (size_t)(tab - p), code);
+            }
+        }
+        p = eol + 1;
+    }
+}
+
+/* The entry of key w[0..n), whose hash is hv, or NULL. */
+static const ig_entry *ig_find_h(const char *w, size_t n, uint64_t hv) {
+    if (!IG.nslot) return NULL;
+    size_t h = (size_t)hv & (IG.nslot - 1);
+    unsigned char tag = (unsigned char)(hv >> 56);
+    while (IG.e[h].w) {
+        if (IG.e[h].tag == tag && IG.e[h].n == n && same(IG.e[h].w, w, n)) return &IG.e[h];
+        h = (h + 1) & (IG.nslot - 1);
+    }
+    return NULL;
+}
+
+static const ig_entry *ig_find(const char *w, size_t n) { return ig_find_h(w, n, kb__hash_mem(w, n)); }
+
+unsigned kb__ner_induced(const char *w, size_t n) {
+    const ig_entry *e = ig_find(w, n);
+    return e ? e->code : 0;
+}
+
+void kb__ner_induced_off(int off) { IG.off = off; }
+
+void kb__ner_stem(const char *w, size_t n, const char **s, size_t *sn) { strip_light(w, n, s, sn); }
+
 static void gz_load(void) {
     cl_load();
+    ig_load();
     static const struct { const char *name; int kind; } files[] = {
         {"gaz-places.tsv", F_PLACES}, {"gaz-orgs.tsv", F_ORGS}, {"titles.tsv", F_TITLES},
         {"first-names.tsv", F_NAMES}, {"ner-triggers.tsv", F_TRIGGERS}};
@@ -479,6 +625,7 @@ unsigned kb__ner_word_class(const char *w, size_t n, const char **place) {
 ** the tables' slots are fetched meanwhile (see kb__ner_prepare). */
 typedef struct vhash {
     uint64_t hv[4], hal[4];
+    uint64_t hig; /* the stem's (strip_light), for the induced table */
     unsigned char al[4];
     size_t nv;
 } vhash;
@@ -487,6 +634,13 @@ static void word_hashes(const char *w, size_t n, vhash *h) {
     char buf[2 * (KB_TOKEN_MAX + 4)];
     variant v[6];
     h->nv = n <= KB_TOKEN_MAX ? variants(w, n, buf, v) : 0;
+    const char *s;
+    size_t sn;
+    strip_light(w, n, &s, &sn);
+    h->hig = kb__hash_mem(s, sn);
+#if defined(__GNUC__)
+    if (IG.nslot) __builtin_prefetch(&IG.e[(size_t)h->hig & (IG.nslot - 1)]);
+#endif
     for (size_t i = 0; i < h->nv && i < 4; i++) {
         h->hv[i] = kb__hash_mem(v[i].p, v[i].n);
         h->al[i] = starts(v[i].p, v[i].n, AR_AL) && cps(v[i].p, v[i].n) >= 5;
@@ -516,6 +670,16 @@ static void word_prefetch(const vhash *h, int round) {
                 const gz_entry *e = &G.e[(uint32_t)sl - 1];
                 if (round) __builtin_prefetch(e->key);
                 else __builtin_prefetch(e);
+                break;
+            }
+        }
+        if (IG.nslot && !round && i == 0) {
+            /* the induced table's entry for the stem: its key */
+            for (size_t k = 0, x = (size_t)h->hig; k < 2; k++, x++) {
+                const ig_entry *c = &IG.e[x & (IG.nslot - 1)];
+                if (!c->w) break;
+                if (c->tag != (unsigned char)(h->hig >> 56)) continue;
+                __builtin_prefetch(c->w);
                 break;
             }
         }
@@ -583,25 +747,31 @@ unsigned kb__ner_clitic_len(const char *w, size_t n) {
     return 0;
 }
 
-/* Prepared words, cached per thread: a word's hashes, shape, gazetteer
-** class and cluster depend on the word alone, and news repeats its words
+/* Prepared words, cached per thread: a word's hashes, shape (with
+** SH_AND_NAME), gazetteer class, cluster and induced-table code (ig, without
+** the pair code, which depends on the next word) depend on the word alone,
+** and news repeats its words
 ** (about four tokens in five hit a cache of this size), while the clusters'
 ** and gazetteers' hash tables miss the CPU caches on every probe. Direct
 ** mapped on the word's hash; words longer than WC_KEY bytes are not kept.
 ** The tables it caches are read-only once loaded. */
-enum { WC_SLOTS = 1 << 15, WC_KEY = 34 }; /* 224 bytes an entry */
+enum { WC_SLOTS = 1 << 15, WC_KEY = 34 }; /* 232 bytes an entry */
 typedef struct wc_entry {
     uint64_t h_w;    /* the key first: a probe reads one cache line */
     unsigned char n; /* n == 0: empty */
     char w[WC_KEY];
-    unsigned char shape, gz, band, gv_ok;
+    uint16_t shape;  /* (9 bits: SH_AND_NAME) */
+    unsigned char gz, band, gv_ok;
     unsigned char gnv, gvs[4]; /* the word's variants: how many, each's match strip code */
+    unsigned char igp; /* the stem's flags in the induced table (IG_FIRST, IG_SECOND) */
     uint32_t cl;
+    unsigned ig;     /* kb__ner_induced() of the stem, whatever IG.off says */
     uint64_t h_s, h_pre[3], h_suf[3];
     /* the gazetteer entries of the word's clitic variants, once gv_ok */
     const struct gz_entry *gv[4];
     /* the embedded model's sums of the word's FT_UNI feature rows, first
-    ** and second pass, when jt is its joint table (filled by tag_joint) */
+    ** and second pass (the second's with its own FT_UNI rows, ctx_sel's),
+    ** when jt is its joint table (filled by tag_joint) */
     const int16_t *jt;
     int32_t u[2][KB_NER_NTAGS];
 } wc_entry;
@@ -687,6 +857,7 @@ size_t kb__ner_gaz_scan(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, siz
 /* --- features ------------------------------------------------------------- */
 
 enum { SH_ARABIC, SH_LATIN, SH_DIGIT, SH_PUNCT, SH_OTHER };
+#define SH_AND_NAME 0x100u /* shape bit: و + a given or family name */
 
 static unsigned word_shape(const char *w, size_t n, const char *s, size_t sn) {
     unsigned char c = (unsigned char)w[0];
@@ -756,6 +927,8 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
             t[i].gz = e->gz;
             t[i].cl = e->cl;
             t[i].band = e->band;
+            t[i].ig = IG.off ? 0 : e->ig;
+            t[i].igp = e->igp;
             continue;
         }
         strip_light(w, wn, &s, &sn);
@@ -769,12 +942,24 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
             t[i].h_suf[k - 1] = kb__hash(s + sb, sn - sb) + 7 * k;
         }
         t[i].shape = word_shape(w, wn, s, sn);
+        if (starts(w, wn, AR_WAW) && cps(w, wn) >= 4) {
+            /* "وعزت": "and" + a given name, which opens a name of its own */
+            const gz_entry *we = gz_find(w, wn);
+            if (!(we && (we->bits & KB_GZ_GIVEN)) &&
+                (kb__ner_word_class(w + 2, wn - 2, NULL) & (KB_GZ_GIVEN | KB_GZ_FAMILY)))
+                t[i].shape |= SH_AND_NAME;
+        }
         const gz_entry *gv[4] = {NULL, NULL, NULL, NULL};
         unsigned char gvs[4] = {0, 0, 0, 0};
         size_t gnv;
         word_lookups(w, wn, i < np && miss[i] ? &vh[i] : NULL, &t[i].gz, &t[i].cl, gv, gvs, &gnv);
         t[i].band = KB_NER_CL_BAND(t[i].cl);
         t[i].cl &= ~(0x1Fu << 26);
+        /* (the cache keeps the table's code even while IG.off hides it) */
+        const ig_entry *ie = i < np && miss[i] ? ig_find_h(s, sn, vh[i].hig) : ig_find(s, sn);
+        unsigned ig = ie ? ie->code : 0;
+        t[i].ig = IG.off ? 0 : ig;
+        t[i].igp = ie ? ie->flags : 0;
         if (e) {
             e->jt = NULL;
             memcpy(e->gv, gv, sizeof gv);
@@ -785,12 +970,48 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
             e->h_s = t[i].h_s;
             memcpy(e->h_pre, t[i].h_pre, sizeof e->h_pre);
             memcpy(e->h_suf, t[i].h_suf, sizeof e->h_suf);
-            e->shape = (unsigned char)t[i].shape; /* (all three < 256) */
-            e->gz = (unsigned char)t[i].gz;
+            e->shape = (uint16_t)t[i].shape; /* (< 512 with SH_AND_NAME) */
+            e->gz = (unsigned char)t[i].gz; /* (both < 256) */
+            e->ig = ig;
+            e->igp = t[i].igp;
             e->cl = t[i].cl;
             e->band = (unsigned char)t[i].band;
             e->n = (unsigned char)wn;
             memcpy(e->w, w, wn);
+        }
+    }
+    /* Word pairs of the induced table: the pair code goes in bits 24-26 of
+    ** the first word's ig. The pairs that may be listed are hashed first,
+    ** fetching their slots meanwhile, then looked up. */
+    if (IG.nslot && !IG.off) {
+        char keys[KB_NER_PAIRS_AHEAD][2 * KB_TOKEN_MAX + 2];
+        uint64_t hv[KB_NER_PAIRS_AHEAD];
+        size_t at[KB_NER_PAIRS_AHEAD], kn[KB_NER_PAIRS_AHEAD];
+        for (size_t i = 0; i + 1 < n;) {
+            size_t np2 = 0;
+            for (; i + 1 < n && np2 < KB_NER_PAIRS_AHEAD; i++) {
+                if (!((t[i].ig | t[i + 1].ig) & 0xFF) || !t[i].n || !t[i + 1].n) continue;
+                if (!(t[i].igp & IG_FIRST) || !(t[i + 1].igp & IG_SECOND)) continue; /* not listed */
+                const char *a, *b;
+                size_t an, bn;
+                strip_light(t[i].w, t[i].n, &a, &an);
+                strip_light(t[i + 1].w, t[i + 1].n, &b, &bn);
+                char *key = keys[np2];
+                if (an + bn + 1 > sizeof keys[0]) continue;
+                memcpy(key, a, an);
+                key[an] = ' ';
+                memcpy(key + an + 1, b, bn);
+                kn[np2] = an + bn + 1;
+                hv[np2] = kb__hash_mem(key, kn[np2]);
+#if defined(__GNUC__)
+                __builtin_prefetch(&IG.e[(size_t)hv[np2] & (IG.nslot - 1)]);
+#endif
+                at[np2++] = i;
+            }
+            for (size_t k = 0; k < np2; k++) {
+                const ig_entry *pe = ig_find_h(keys[k], kn[k], hv[k]);
+                t[at[k]].ig |= (pe ? pe->code : 0) << 24;
+            }
         }
     }
     kb_gaz_match m[KB_NER_MAXLEN];
@@ -928,33 +1149,71 @@ static size_t base_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t ma
     return base_sel(t, n, i, mask, r, FT_UNI | FT_CTX);
 }
 
-/* The second pass's document-context features (toks[i].ctx set). */
-static size_t ctx_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
+/* The second pass's own features (toks[i].ctx set), marked as base_sel's.
+** Those of the induced table (data/ner-induced.tsv) that read the word's
+** own code alone (75, 81, 84: bits 0-23 of ig, and gz) are FT_UNI: the
+** fast path (tag_joint) adds their second-pass weights to the word cache's
+** second-pass sums during the first pass. The rest read the neighbours'
+** codes, the pair codes (bits 24-26 of ig, which depend on the next word)
+** or the document context: FT_CTX, read in the second pass. */
+#define F(sel, tmpl, v) do { if (want & (sel)) r[k++] = row_of(tmpl, v, mask); } while (0)
+static inline size_t ctx_sel(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r, int want) {
     const kb_ner_tok *c = &t[i];
     uint64_t c0 = c->cl;
     size_t k = 0;
 #define MID(x) ((x) >> 12)
-    /* Second pass: the first pass's tags here and next door, and what
+    /* What the first pass made of the word across the unlabeled news
+    ** (data/ner-induced.tsv: the share of its uses inside a name of each
+    ** type), and of its neighbours. Only the second pass reads it (dev:
+    ** 0.754 -> 0.7531 read by both passes, 0.7589 by the second only; see
+    ** docs/internals/analyze.md "Entities"). */
+    uint64_t g0 = c->ig & 0xFFFFFFu, gm = i >= 1 ? t[i - 1].ig & 0x10FFu : 0x20000;
+    uint64_t gp = i + 1 < n ? t[i + 1].ig & 0x10FFu : 0x30000;
+    F(FT_UNI, 75, g0);
+    F(FT_CTX, 76, gm);
+    F(FT_CTX, 77, gp);
+    F(FT_CTX, 78, gm << 16 | (g0 & 0x11FF));
+    F(FT_CTX, 79, (g0 & 0x11FF) << 20 | gp);
+    /* How often (this word, next word) and (previous word, this word)
+    ** made one name in the news. */
+    uint64_t pn = c->ig >> 24, pq = i >= 1 ? t[i - 1].ig >> 24 : 8;
+    F(FT_CTX, 85, pn);
+    F(FT_CTX, 86, pq);
+    F(FT_CTX, 87, pq << 16 | pn << 8 | c->p1);
+    /* How often the word follows a title or given name, an organisation
+    ** keyword, a place word or an event/work word in the news. */
+    uint64_t q0 = (c->ig >> 16) & 0xFF, qm = i >= 1 ? (t[i - 1].ig >> 16) & 0xFF : 0x300;
+    uint64_t qp = i + 1 < n ? (t[i + 1].ig >> 16) & 0xFF : 0x400;
+    F(FT_UNI, 81, q0);
+    F(FT_CTX, 82, qm << 12 | q0);
+    F(FT_CTX, 83, q0 << 12 | qp);
+    F(FT_UNI, 84, q0 << 12 | c->gz);
+    /* The first pass's tags here and next door, and what
     ** the same word (or word pair) was tagged elsewhere in the document.
     ** A name usually recurs, and one of its mentions is easier (after a
     ** title, in full) than the others. */
     uint64_t p = c->p1, pm1 = i >= 1 ? t[i - 1].p1 : 15, pp1 = i + 1 < n ? t[i + 1].p1 : 14;
     uint64_t dm = c->dmaj, dmm1 = i >= 1 ? t[i - 1].dmaj : 15, dmp1 = i + 1 < n ? t[i + 1].dmaj : 14;
-    r[k++] = row_of(62, p, mask);
-    r[k++] = row_of(63, pm1 << 8 | p, mask);
-    r[k++] = row_of(64, p << 8 | pp1, mask);
-    r[k++] = row_of(65, dm << 4 | c->dfirst, mask);
-    r[k++] = row_of(66, dm << 8 | p, mask);
-    r[k++] = row_of(67, c->dmask, mask);
-    r[k++] = row_of(68, c->dnext, mask);
-    r[k++] = row_of(69, c->dprev, mask);
-    r[k++] = row_of(70, (uint64_t)c->dprev << 16 | (uint64_t)c->dnext << 8 | p, mask);
-    r[k++] = row_of(71, dmp1 << 8 | dm, mask);
-    r[k++] = row_of(72, dmm1 << 8 | dm, mask);
-    r[k++] = row_of(73, dm << 16 | c->gz, mask);
-    r[k++] = row_of(74, MID(c0) << 8 | dm, mask);
+    F(FT_CTX, 62, p);
+    F(FT_CTX, 63, pm1 << 8 | p);
+    F(FT_CTX, 64, p << 8 | pp1);
+    F(FT_CTX, 65, dm << 4 | c->dfirst);
+    F(FT_CTX, 66, dm << 8 | p);
+    F(FT_CTX, 67, c->dmask);
+    F(FT_CTX, 68, c->dnext);
+    F(FT_CTX, 69, c->dprev);
+    F(FT_CTX, 70, (uint64_t)c->dprev << 16 | (uint64_t)c->dnext << 8 | p);
+    F(FT_CTX, 71, dmp1 << 8 | dm);
+    F(FT_CTX, 72, dmm1 << 8 | dm);
+    F(FT_CTX, 73, dm << 16 | c->gz);
+    F(FT_CTX, 74, MID(c0) << 8 | dm);
 #undef MID
     return k;
+}
+#undef F
+
+static size_t ctx_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
+    return ctx_sel(t, n, i, mask, r, FT_UNI | FT_CTX);
 }
 
 size_t kb__ner_features(const kb_ner_tok *t, size_t n, size_t i, uint32_t mask, uint32_t *r) {
@@ -1099,7 +1358,9 @@ static int namelike(const kb_ner_tok *t) {
            !t->span && !kb_is_stopword(t->w, t->n);
 }
 
-/* Span-level repair after the last pass: a person's name started one word
+/* Span-level repair after the last pass: "و" + a given name inside a
+** person's name opens a new one ("بلال عبدالرحمن وعزت جدوع": two persons;
+** dev +0.002 on both splits); a person's name started one word
 ** late, where the word before B-PER is a given name the gazetteer knows.
 ** (Two more rules were tried on the dev split and dropped, as they cost
 ** more than they gained: extending B-PER left over any word that follows a
@@ -1108,6 +1369,7 @@ static int namelike(const kb_ner_tok *t) {
 static void fix_spans(const kb_ner_tok *t, size_t n, int *tags) {
     const int BPER = KB_NER_B(0);
     for (size_t i = 1; i < n; i++) {
+        if (tags[i] == BPER + 1 && (t[i].shape & SH_AND_NAME)) tags[i] = BPER;
         if (tags[i] == BPER && !tags[i - 1] && namelike(&t[i - 1]) &&
             (t[i - 1].gz & KB_GZ_GIVEN)) {
             tags[i - 1] = BPER;
@@ -1229,8 +1491,9 @@ static inline void joint_sum(const int16_t *jt, const uint32_t *r, size_t nf, in
 }
 
 /* One pass over a sentence with m's joint table. Pass 1 tags with m and
-** leaves in part[i] the second pass's sum of token i's base features; pass
-** 2 adds the document-context features and tags with m->second. */
+** leaves in part[i] the second pass's sum of token i's base features and of
+** its own word-only features (ctx_sel's FT_UNI); pass 2 adds the rest of
+** its own (ctx_sel's FT_CTX) and tags with m->second. */
 static kb_ner_model g_model; /* the embedded model (kb__ner_model) */
 
 static void tag_joint(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, int *tags, int32_t *part,
@@ -1238,32 +1501,39 @@ static void tag_joint(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, i
     enum { T = KB_NER_NTAGS, AHEAD = 2, RING = 4 };
     float em[KB_NER_MAXLEN * T];
     uint32_t rows[RING][KB_NER_MAXFEAT];
-    size_t nf[RING], nu[RING];
+    size_t nf[RING], nu[RING], n2[RING];
     /* per ring slot: the word's cache entry, whose sums are used, or
-    ** filled (fill[]) from the first nu rows; NULL: plain sum */
+    ** filled (fill[]) from the first nu + n2 rows; NULL: plain sum. In the
+    ** first pass, rows [nu, nu + n2) are the second pass's own word-only
+    ** rows (ctx_sel's FT_UNI), which add to the second pass's sum alone. */
     wc_entry *ue[RING];
     unsigned char fill[RING];
     const kb_ner_model *mm = pass == 1 ? m : m->second;
     /* Only the embedded model's sums are cached: it is never freed, so its
     ** joint table's address names its weights for good. */
-    wc_entry *tab = pass == 1 && m == &g_model ? wc_get() : NULL;
-    const uint64_t *nz = jt_nz(m, pass == 1 ? JT_NZ_ANY : JT_NZ_2);
+    /* (Nor while IG.off hides the induced table: the sums read it.) */
+    wc_entry *tab = pass == 1 && m == &g_model && !IG.off ? wc_get() : NULL;
+    const uint64_t *nz = jt_nz(m, pass == 1 ? JT_NZ_ANY : JT_NZ_2), *nz2 = jt_nz(m, JT_NZ_2);
     uint32_t mask = (1u << m->rows_log2) - 1;
     if (n > KB_NER_MAXLEN) n = KB_NER_MAXLEN;
     for (size_t i = 0; i < n + AHEAD; i++) {
         if (i < n) {
             uint32_t *r = rows[i % RING];
-            size_t k, u = 0;
+            size_t k, u = 0, u2 = 0;
             wc_entry *e = NULL;
-            if (pass == 2) k = toks[i].ctx ? nz_keep(nz, r, ctx_features(toks, n, i, mask, r)) : 0;
+            /* (kb__ner_doc_context sets ctx on every token: the second
+            ** pass's word-only rows, summed in the first, are never extra.) */
+            if (pass == 2) k = toks[i].ctx ? nz_keep(nz, r, ctx_sel(toks, n, i, mask, r, FT_CTX)) : 0;
             else if ((e = wc_for(tab, &toks[i])) != NULL && e->jt == m->joint) {
                 k = nz_keep(nz, r, base_sel(toks, n, i, mask, r, FT_CTX));
             } else {
                 u = e ? nz_keep(nz, r, base_sel(toks, n, i, mask, r, FT_UNI)) : 0;
-                k = u + nz_keep(nz, r + u, base_sel(toks, n, i, mask, r + u, e ? FT_CTX : FT_UNI | FT_CTX));
+                u2 = nz_keep(nz2, r + u, ctx_sel(toks, n, i, mask, r + u, FT_UNI));
+                k = u + u2 + nz_keep(nz, r + u + u2, base_sel(toks, n, i, mask, r + u + u2, e ? FT_CTX : FT_UNI | FT_CTX));
             }
             nf[i % RING] = k;
             nu[i % RING] = u;
+            n2[i % RING] = u2;
             ue[i % RING] = e;
             fill[i % RING] = e && e->jt != m->joint;
 #if defined(__GNUC__)
@@ -1275,9 +1545,11 @@ static void tag_joint(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, i
         int32_t *p2 = part + j * T, acc[T] = {0};
         if (pass == 1) {
             wc_entry *e = ue[s];
+            size_t u = nu[s] + n2[s];
             if (e && fill[s]) {
                 int32_t u1[T] = {0}, u2[T] = {0};
                 joint_sum(m->joint, rows[s], nu[s], u1, u2);
+                joint_sum(m->joint, rows[s] + nu[s], n2[s], NULL, u2);
                 memcpy(e->u[0], u1, sizeof u1);
                 memcpy(e->u[1], u2, sizeof u2);
                 e->jt = m->joint;
@@ -1286,7 +1558,8 @@ static void tag_joint(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, i
                 acc[t] = e ? e->u[0][t] : 0;
                 p2[t] = e ? e->u[1][t] : 0;
             }
-            joint_sum(m->joint, rows[s] + nu[s], nf[s] - nu[s], acc, p2);
+            if (!e) joint_sum(m->joint, rows[s], n2[s], NULL, p2);
+            joint_sum(m->joint, rows[s] + u, nf[s] - u, acc, p2);
         } else {
             for (int t = 0; t < T; t++) acc[t] = p2[t];
             joint_sum(m->joint, rows[s], nf[s], NULL, acc);

@@ -5,7 +5,8 @@
 ** A sentence is a sequence of search-normalized words (KB_NORM_SEARCH). The
 ** tagger is a first-order averaged perceptron over BIO tags with hashed
 ** features (the word, its clitic-stripped form, affixes, shape, word
-** clusters learned from news (data/ner-clusters.tsv), gazetteer
+** clusters learned from news (data/ner-clusters.tsv), what the tagger
+** made of the word across the news (data/ner-induced.tsv), gazetteer
 ** classes of the word and its neighbours) and exact Viterbi decoding; the
 ** gazetteers (data/gaz-places.tsv, gaz-orgs.tsv, titles.tsv,
 ** first-names.tsv, ner-triggers.tsv) give both tagger features and matches
@@ -53,6 +54,8 @@ typedef struct kb_ner_tok {
     unsigned span;             /* multi-word gazetteer span: 0, or class<<1 | inside */
     uint32_t cl;               /* word cluster (data/ner-clusters.tsv): KB_NER_CL_* */
     unsigned band;             /* log2 of the word's frequency rank in news + 1; 0 unknown */
+    unsigned ig;               /* the word's types in tagged news (data/ner-induced.tsv): KB_NER_IG_* */
+    unsigned char igp;         /* (ner.c: whether the word may open / close a pair of that table) */
     uint32_t wc;               /* 1 + the word's slot in ner.c's word cache, or 0 */
     /* The gazetteer match kb__ner_prepare's kb__ner_gaz_scan found starting
     ** at this word (see kb__ner_gaz_matches): its length in words, or 0. */
@@ -83,6 +86,22 @@ typedef struct kb_ner_tok {
 /* The cluster of one search-normalized word (as is, else without its
 ** proclitics), or 0. */
 uint32_t kb__ner_cluster(const char *w, size_t n);
+
+/* What the tagger made of a clitic-stripped word across the unlabeled news
+** (data/ner-induced.tsv, kb_ner_induce): 0 for a word the table lacks, else
+** KB_NER_IG_KNOWN | count band << 9 | opens-its-spans << 8 | a 2-bit bin of
+** the share of its uses inside a span of each type (PER in bits 0-1, LOC
+** 2-3, ORG 4-5, MISC 6-7) | 2-bit bins of the share of its uses right after
+** a cue word of each type (bits 16-23, same order). */
+#define KB_NER_IG_KNOWN (1u << 12)
+unsigned kb__ner_induced(const char *w, size_t n);
+
+/* The light clitic strip of the features ([وف]? [بكل]? ال?, or لل). */
+void kb__ner_stem(const char *w, size_t n, const char **s, size_t *sn);
+
+/* Leave the induced table out of kb__ner_prepare (while kb_ner_induce
+** tags the news; a process-wide switch for training tools only). */
+void kb__ner_induced_off(int off);
 
 /* A gazetteer match over words [i, j) of a sentence. */
 typedef struct kb_gaz_match {
@@ -118,7 +137,8 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 
 /* --- the model ----------------------------------------------------------- */
 
-/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features. */
+/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (60
+** + one per gazetteer class bit, at most 8, + 25 in the second pass). */
 #define KB_NER_MAXFEAT 96
 #define KB_NER_ROWS_LOG2 18
 
