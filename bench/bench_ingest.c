@@ -124,6 +124,8 @@ static int khabar_ingest(const char *db, char **files, int nf, int analyze, int 
         }
         kb_reader_free(r);
     }
+    /* As khabar ingest does at the end of a large run. */
+    kb_archive_optimize(ar, n);
     kb_archive_close(ar);
     *articles = n;
     *mb = (double)bytes / 1e6;
@@ -297,6 +299,9 @@ static void million(const char *db) {
         free(rec);
         if (n % 100000 == 0) fprintf(stderr, "bench_ingest: 1M archive: %ld articles, %.0fs\n", n, now() - t0);
     }
+    double t1 = now();
+    kb_archive_optimize(ar, n);
+    printf("million_optimize seconds=%.1f\n", now() - t1);
     kb_archive_close(ar);
     double el = now() - t0;
     printf("million_build articles=%ld seconds=%.1f art_per_s=%.0f size_mb=%.0f\n", n, el, (double)n / el,

@@ -27,13 +27,16 @@ static const char *ingest_help =
     "options:\n"
     "  --db PATH        the archive (default ./khabar.db)\n"
     "  --format KIND    force the input kind: flat, html, jsonl, warc\n"
-    "  --batch N        articles per transaction (default 500)\n"
+    "  --batch N        articles per transaction (default 5000)\n"
     "  --fast           do not wait for the disk after each batch (an OS crash\n"
     "                   may lose the last batches; a killed process loses nothing)\n"
     "  --no-analyze     store the articles without entities, quotes and amounts\n"
     "                   (faster; 'khabar quotes' and 'khabar entities' then see\n"
     "                   nothing of them)\n"
     "  --no-stories     do not group the new articles into stories\n"
+    "  --no-optimize    do not merge the search index at the end (done when\n"
+    "                   the new articles are a quarter of the archive or more;\n"
+    "                   it makes searches faster and takes ~1.5 s per 60k articles)\n"
     "  --quiet          no progress line\n"
     "\n"
     "exit status: 0 all inputs stored, 1 some inputs failed (reported and skipped),\n"
@@ -77,8 +80,8 @@ static void progress(counts *c, kb_reader *r, int final) {
 int cmd_ingest(int argc, char **argv) {
     const char *db = "khabar.db";
     kb_reader_opts ro = {0};
-    unsigned batch = 500, flags = 0;
-    int quiet = 0, ninputs = 0, analyze = 1, stories = 1;
+    unsigned batch = 5000, flags = 0;
+    int quiet = 0, ninputs = 0, analyze = 1, stories = 1, optimize = 1;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     if (!inputs) return KB_EXIT_FATAL;
     for (int i = 1; i < argc; i++) {
@@ -90,6 +93,7 @@ int cmd_ingest(int argc, char **argv) {
         } else if (!strcmp(a, "--quiet")) quiet = 1;
         else if (!strcmp(a, "--no-analyze")) analyze = 0;
         else if (!strcmp(a, "--no-stories")) stories = 0;
+        else if (!strcmp(a, "--no-optimize")) optimize = 0;
         else if (!strcmp(a, "--fast")) flags |= KB_ARCHIVE_NOSYNC;
         else if ((!strcmp(a, "--db") || !strcmp(a, "--format") || !strcmp(a, "--batch")) && i + 1 < argc) {
             const char *v = argv[++i];
@@ -193,6 +197,15 @@ int cmd_ingest(int argc, char **argv) {
     if (kb_archive_flush(ar) != KB_OK) {
         cli_error(db, "%s", kb_archive_errmsg(ar));
         status = KB_EXIT_FATAL;
+    } else if (optimize && !g_stop && c.stored > 0) {
+        /* Everything is stored: a failure here loses nothing. */
+        if (tty) fputs("\r\033[Kingest: merging the search index...", stderr);
+        if (kb_archive_optimize(ar, c.stored) != KB_OK) {
+            if (tty) fputs("\r\033[K", stderr);
+            cli_error(db, "%s (the articles are stored; searches are slower until the next ingest)",
+                      kb_archive_errmsg(ar));
+            if (status == KB_EXIT_OK) status = KB_EXIT_PARTIAL;
+        }
     }
     kb_archive_close(ar);
     free(inputs);

@@ -454,7 +454,7 @@ const char *kb_archive_errmsg(const kb_archive *ar);
 /*
 ** Store one article. Idempotent: an article whose id is already stored is
 ** not stored again (*stored = 0). Articles are written in batched
-** transactions of `batch` articles (kb_archive_set_batch; default 500);
+** transactions of `batch` articles (kb_archive_set_batch; default 5000);
 ** a batch is durable once committed, so an interrupted ingest loses at most
 ** the current batch and a re-run completes it without duplicates. Call
 ** kb_archive_flush() at the end (kb_archive_close() also does).
@@ -462,6 +462,19 @@ const char *kb_archive_errmsg(const kb_archive *ar);
 int kb_archive_put(kb_archive *ar, const kb_article *a, int *stored);
 int kb_archive_flush(kb_archive *ar);
 void kb_archive_set_batch(kb_archive *ar, unsigned batch);
+
+/*
+** Merge each full-text index into one segment (FTS5 'optimize'), after a
+** large ingest: searches then look every word up once instead of once per
+** segment (OR queries of a title's words on 62k articles: p50 6.4 -> 3.8
+** ms). It rewrites the index: about 1.5 s per 60k articles. added > 0: do
+** it only when that many new articles are at least a quarter of the
+** archive (so that over an archive's life the rewrites cost a few times
+** its index at most), else return KB_OK having done nothing; added <= 0:
+** always. Flushes the open batch first. Interrupted, it leaves the index as
+** it was.
+*/
+int kb_archive_optimize(kb_archive *ar, long added);
 
 /* Group new articles into stories as they are stored (default on); off,
 ** they get no story signature and `stories` will not see them. */

@@ -64,6 +64,19 @@ n=$("$KHABAR" export --db "$DB" 'رسمي' | wc -l)
 [ "$n" -eq 40000 ] || fail "export capped at $n"
 "$KHABAR" search --db "$DB" 'كلمةغيرموجودةأبدا' >/dev/null 2>&1; [ $? -eq 1 ] || fail "no-match exit status"
 
+# 4b. The search index merged at the end of an ingest (the default) answers
+# exactly as the unmerged one, in score and order, and stays consistent.
+head -6000 "$T/in.jsonl" > "$T/part.jsonl"
+"$KHABAR" ingest --quiet --no-optimize --db "$T/raw.db" "$T/part.jsonl" 2>/dev/null || fail "ingest --no-optimize"
+"$KHABAR" ingest --quiet --batch 700 --db "$T/opt.db" "$T/part.jsonl" 2>/dev/null || fail "ingest with optimize"
+"$KHABAR" stats --check --db "$T/opt.db" >/dev/null 2>"$T/err" || fail "stats --check after optimize: $(cat "$T/err")"
+for q in 'الموازنة' 'الحكومة OR البرلمان OR الجامعة OR اتفاقية' '"ستعلن لاحقا" رسمي'; do
+  "$KHABAR" search --db "$T/raw.db" --format jsonl --limit 30 "$q" > "$T/r1" 2>/dev/null
+  "$KHABAR" search --db "$T/opt.db" --format jsonl --limit 30 "$q" > "$T/r2" 2>/dev/null
+  [ -s "$T/r1" ] || fail "[$q] found nothing"
+  cmp -s "$T/r1" "$T/r2" || fail "[$q] differs after the index merge"
+done
+
 # 5. Malformed queries: a message in the user's terms, exit 2, no SQL dump.
 for q in '"غير مغلق' '-فقط' 'OR' 'كلمة OR' '٭٭٭ ،،،'; do
   "$KHABAR" search --db "$DB" "$q" >/dev/null 2>"$T/err"; rc=$?
