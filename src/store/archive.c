@@ -919,9 +919,15 @@ int kb_archive_quotes(kb_archive *ar, const char *speaker, const char *q, long l
     kb_buf sql;
     kb__buf_init(&sql, 1 << 14);
     kb__buf_adds(&sql, "SELECT a.id, a.title, a.source, a.published, qu.speaker, qu.speaker_mention, qu.verb, qu.text,"
-                       " qu.direct, qu.paragraph, qu.start, qu.end FROM quotes qu JOIN articles a ON a.rowid = qu.article");
-    if (match) kb__buf_adds(&sql, " JOIN quotes_fts ON quotes_fts.rowid = qu.rowid AND quotes_fts MATCH ?2");
-    kb__buf_adds(&sql, " WHERE 1");
+                       " qu.direct, qu.paragraph, qu.start, qu.end FROM ");
+    /* With words, the full-text index is the outer loop (CROSS JOIN fixes
+    ** the order): otherwise SQLite may walk every quote and seek the
+    ** full-text query once per quote. */
+    if (match)
+        kb__buf_adds(&sql, "quotes_fts CROSS JOIN quotes qu ON qu.rowid = quotes_fts.rowid"
+                           " CROSS JOIN articles a ON a.rowid = qu.article WHERE quotes_fts MATCH ?2");
+    else
+        kb__buf_adds(&sql, "quotes qu JOIN articles a ON a.rowid = qu.article WHERE 1");
     if (speaker && speaker[0]) kb__buf_adds(&sql, " AND instr(qu.speaker, ?1) > 0");
     kb__buf_adds(&sql, " ORDER BY a.published DESC, qu.rowid");
     if (limit > 0) kb__buf_printf(&sql, " LIMIT %ld", limit);
