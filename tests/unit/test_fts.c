@@ -297,13 +297,24 @@ static void ranked(sqlite3 *db, const char *expr, const char *q, long limit, lon
     sqlite3_finalize(st);
 }
 
-TEST(kb_rank_gives_the_top_rows_of_bm25) {
+/* A table of n random articles (rowids 1..n) drawn with seed; NULL on failure. */
+static sqlite3 *random_news(unsigned seed, int n) {
     sqlite3 *db = open_db("arabic");
-    ASSERT(db != NULL);
-    g_seed = 7;
+    if (!db) return NULL;
+    g_seed = seed;
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    for (int i = 1; i <= 600; i++) ASSERT_INT_EQ(add_random(db, i), 0);
+    for (int i = 1; i <= n; i++)
+        if (add_random(db, i)) {
+            sqlite3_close(db);
+            return NULL;
+        }
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return db;
+}
+
+TEST(kb_rank_gives_the_top_rows_of_bm25) {
+    sqlite3 *db = random_news(7, 600);
+    ASSERT(db != NULL);
     static char a[8192], b[8192], c[8192];
     int pruned_something = 0;
     for (int round = 0; round < 2; round++) {
@@ -338,12 +349,8 @@ TEST(kb_rank_gives_the_top_rows_of_bm25) {
 
 /* The planner (src/store/plan.c): when it answers, the answer is bm25's. */
 TEST(planned_or_queries_give_the_same_top_rows) {
-    sqlite3 *db = open_db("arabic");
+    sqlite3 *db = random_news(11, 800);
     ASSERT(db != NULL);
-    g_seed = 11;
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    for (int i = 1; i <= 800; i++) ASSERT_INT_EQ(add_random(db, i), 0);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     static char want[8192], got[8192];
     int planned = 0, declined = 0;
     for (int qn = 0; qn < 80; qn++) {
