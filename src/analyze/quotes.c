@@ -42,6 +42,7 @@ enum {
     MENTION_MAX = 12,  /* words in a speaker mention */
     WINDOW = 40,       /* tokens from a verb to its إن/أن, colon or quote */
     ADJUNCT_MAX = 8,   /* words in a row between a mention and إن/أن */
+    OUTLET_WORDS = 6,  /* words of an outlet's quoted name */
     WORD_MAX = 48,     /* bytes kept of a folded word for matching */
     ROLE_WORDS = 10,   /* content words kept per role phrase */
     ROLES = 4,         /* role phrases kept per person */
@@ -53,7 +54,7 @@ enum {
 /* Word classes (bits) and verb kinds. */
 enum {
     W_VERB = 1, W_COMP = 2, W_STOP = 4, W_BLOCK = 8, W_GENERIC = 16, W_TITLE = 32, W_BARE = 64,
-    W_RANK = 128, W_SOURCE = 256, W_KANA = 512
+    W_RANK = 128, W_SOURCE = 256, W_KANA = 512, W_OUTLET = 1024
 };
 enum { K_PAST = 1, K_PRESENT, K_PARTICIPLE, K_ATTR };
 
@@ -255,6 +256,7 @@ static void classify(qctx *c, tok *k) {
         if (has_kind(v, vn, "generic")) k->cls |= W_GENERIC | W_SOURCE;
         if (has_kind(v, vn, "source")) k->cls |= W_SOURCE;
         if (has_kind(v, vn, "kana")) k->cls |= W_KANA;
+        if (has_kind(v, vn, "outlet")) k->cls |= W_OUTLET;
     }
     v = kb__lex_find_h(c->titles, w, k->nn, h, &vn);
     if (v) {
@@ -713,6 +715,18 @@ static int parse_verb(qctx *c, size_t i, const long *close, found *f) {
         j++;
     }
     f->m1 = j;
+    /* An outlet named in quotes ("قالت صحيفة "وول ستريت جورنال" إن"): the
+    ** quoted words are its name and belong to the mention, when they are a
+    ** few words and the sentence goes on after them. */
+    if (j < c->nt && f->m1 > f->m0 && (t[f->m1 - 1].cls & W_OUTLET) && quote_family(t[j].punct) &&
+        close[j] > (long)j + 1 && (size_t)close[j] - j <= OUTLET_WORDS + 1) {
+        size_t cl = (size_t)close[j], w = j + 1;
+        while (w < cl && is_word(&t[w])) w++;
+        if (w == cl && cl + 1 < c->nt && !is_sentence_end(t[cl + 1].punct)) {
+            j = cl + 1;
+            f->m1 = j;
+        }
+    }
     /* "وقال لماي": a glued ل marks whom the speaker addressed, when the rest
     ** is a person already known; the subject is then omitted. */
     if (f->m0 < f->m1 && t[f->m0].nn > 4 && starts_with(N(c, &t[f->m0]), t[f->m0].nn, "ل") &&
@@ -1035,6 +1049,34 @@ static const char *zcopy(char *buf, size_t off, const char *p, size_t n) {
     return buf + off;
 }
 
+/* The same for a speaker's name, without quotation marks (an outlet's name
+** is quoted in the text: صحيفة "ديلي ميل" -> صحيفة ديلي ميل) and without
+** the spaces they leave doubled or at the ends. */
+static const char *zcopy_name(char *buf, size_t off, const char *p, size_t n) {
+    char *o = buf + off;
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        const unsigned char *u = (const unsigned char *)p + i;
+        size_t q = *u == '"' ? 1
+                 : i + 1 < n && u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB) ? 2 /* « » */
+                 : i + 2 < n && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x9C && u[2] <= 0x9E ? 3 /* “ ” „ */
+                 : 0;
+        if (q) {
+            i += q;
+            continue;
+        }
+        if (*u == ' ' && (w == 0 || o[w - 1] == ' ')) {
+            i++;
+            continue;
+        }
+        o[w++] = (char)*u;
+        i++;
+    }
+    while (w > 0 && o[w - 1] == ' ') w--;
+    o[w] = 0;
+    return o;
+}
+
 /* The lexicons, looked up once per process (they live as long as it). */
 static const kb_lex *g_verbs, *g_words, *g_titles;
 static pthread_once_t g_lex_once = PTHREAD_ONCE_INIT;
@@ -1100,7 +1142,7 @@ int kb__find_quotes(kb_xart *x) {
         out.speaker_mention = zcopy(sbuf, off, q->mp, q->mn); off += q->mn + 1;
         out.verb = zcopy(sbuf, off, q->vp, q->vn); off += q->vn + 1;
         out.text = zcopy(sbuf, off, q->tp, q->tn); off += q->tn + 1;
-        out.speaker = ps && ps->name ? zcopy(sbuf, off, ps->name, sn) : NULL;
+        out.speaker = ps && ps->name ? zcopy_name(sbuf, off, ps->name, sn) : NULL;
         out.direct = q->direct;
         out.paragraph = q->par;
         out.start = q->c0;

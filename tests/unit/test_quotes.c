@@ -266,3 +266,22 @@ TEST(seed_article_speaker) {
     ASSERT(offsets_ok(a));
     kb_article_free(a);
 }
+
+TEST(outlet_named_in_quotes_is_the_speaker) {
+    kb_article *a = build(PAGE(
+        "وقالت صحيفة \"نجمة الصباح\" الأسبوعية إن المصنع سيغلق أبوابه نهاية الشهر.\n\n"
+        "وذكرت وكالة «أنباء الوادي» أن العمال تظاهروا أمام البوابة.\n\n"
+        "وقالت الوزارة \"نرفض هذا القرار تماما ولن نوقع عليه\".\n"));
+    ASSERT(a);
+    ASSERT_INT_EQ(a->nquotes, 3);
+    ASSERT_STR_EQ(a->quotes[0].speaker, "صحيفة نجمة الصباح");
+    ASSERT_STR_EQ(a->quotes[0].speaker_mention, "صحيفة \"نجمة الصباح\"");
+    ASSERT_STR_EQ(a->quotes[0].text, "المصنع سيغلق أبوابه نهاية الشهر");
+    ASSERT_STR_EQ(a->quotes[1].speaker, "وكالة أنباء الوادي");
+    ASSERT_STR_EQ(a->quotes[1].text, "العمال تظاهروا أمام البوابة");
+    /* Not an outlet: the quoted words are what the ministry said. */
+    ASSERT_INT_EQ(a->quotes[2].direct, 1);
+    ASSERT(starts(a->quotes[2].text, "نرفض هذا القرار"));
+    ASSERT(offsets_ok(a));
+    kb_article_free(a);
+}
