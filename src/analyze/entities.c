@@ -208,7 +208,9 @@ static int sentence(ctx *c, size_t a, size_t n, const kb_ner_tok *tk, const int 
         for (size_t q = i; q < j; q++) taken[q] = 1;
     }
     for (size_t k = 0; k < nc; k++) {
-        if (is_currency(c->currencies, tk[cs[k].i].w, tk[cs[k].i].n)) continue;
+        /* A currency word opens no name, unless the gazetteers know the
+        ** name ("ريال مدريد"). */
+        if (!cs[k].canon && is_currency(c->currencies, tk[cs[k].i].w, tk[cs[k].i].n)) continue;
         /* The light proclitic cut for tagger spans: only where the gazetteers
         ** know the rest ("وألمانيا"); persons are handled article-wide. */
         unsigned strip = cs[k].strip;

@@ -298,7 +298,11 @@ static int split_cols(const char *line, size_t ln, const char **c, size_t *cn) {
     return k;
 }
 
-enum { F_PLACES, F_ORGS, F_TITLES, F_NAMES, F_TRIGGERS };
+enum { F_PLACES, F_ORGS, F_TITLES, F_NAMES, F_TRIGGERS, F_MISC };
+
+/* The bits a word's class (kb__ner_word_class, kb_ner_tok.gz) may carry:
+** KB_GZ_MISC names only make gazetteer spans. */
+#define GZ_WORD_BITS 0xFFu
 
 static int gz_load_file(const char *name, int kind) {
     size_t n = 0;
@@ -317,13 +321,13 @@ static int gz_load_file(const char *name, int kind) {
         size_t cn[4] = {0};
         int k = split_cols(line, ln, c, cn);
         if (!cn[0]) continue;
-        if (kind == F_PLACES || kind == F_ORGS) {
+        if (kind == F_PLACES || kind == F_ORGS || kind == F_MISC) {
             int ci = kind == F_PLACES ? 3 : 2;
             const char *cs = k > ci && cn[ci] ? c[ci] : c[0];
             size_t csn = k > ci && cn[ci] ? cn[ci] : cn[0];
             char *canon = dup_n(cs, csn);
             if (!canon) return -1;
-            unsigned bits = kind == F_PLACES ? KB_GZ_LOC : KB_GZ_ORG;
+            unsigned bits = kind == F_PLACES ? KB_GZ_LOC : kind == F_ORGS ? KB_GZ_ORG : KB_GZ_MISC;
             if (kind == F_PLACES && k > 1 && cn[1] == 7 && !memcmp(c[1], "country", 7))
                 bits |= KB_GZ_COUNTRY;
             if (gz_add(c[0], cn[0], bits, canon, NULL)) return -1;
@@ -583,7 +587,7 @@ static void gz_load(void) {
     ig_load();
     static const struct { const char *name; int kind; } files[] = {
         {"gaz-places.tsv", F_PLACES}, {"gaz-orgs.tsv", F_ORGS}, {"titles.tsv", F_TITLES},
-        {"first-names.tsv", F_NAMES}, {"ner-triggers.tsv", F_TRIGGERS}};
+        {"first-names.tsv", F_NAMES}, {"ner-triggers.tsv", F_TRIGGERS}, {"gaz-misc.tsv", F_MISC}};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         if (gz_load_file(files[i].name, files[i].kind)) {
             /* Out of memory: run with empty gazetteers rather than half of one. */
@@ -609,11 +613,11 @@ unsigned kb__ner_word_class(const char *w, size_t n, const char **place) {
     unsigned bits = 0;
     for (size_t i = 0; i < nv && !bits; i++) {
         gz_entry *e = gz_find(v[i].p, v[i].n);
-        if (e && (e->bits & ~(unsigned)KB_GZ_NISBA)) bits = e->bits;
+        if (e && (e->bits & GZ_WORD_BITS & ~(unsigned)KB_GZ_NISBA)) bits = e->bits & GZ_WORD_BITS;
         if (!bits && starts(v[i].p, v[i].n, AR_AL) && cps(v[i].p, v[i].n) >= 5)
             e = gz_find(v[i].p + 4, v[i].n - 4);
         if (e && (e->bits & KB_GZ_NISBA)) {
-            bits |= e->bits;
+            bits |= e->bits & GZ_WORD_BITS;
             if (place) *place = e->place;
         }
     }
@@ -719,9 +723,9 @@ static void word_lookups(const char *w, size_t n, const vhash *h, unsigned *gz, 
     unsigned bits = 0;
     for (size_t i = 0; i < nv && !bits; i++) {
         const gz_entry *e = ge[i];
-        if (e && (e->bits & ~(unsigned)KB_GZ_NISBA)) bits = e->bits;
+        if (e && (e->bits & GZ_WORD_BITS & ~(unsigned)KB_GZ_NISBA)) bits = e->bits & GZ_WORD_BITS;
         if (!bits && h->al[i]) e = gz_find_h(v[i].p + 4, v[i].n - 4, h->hal[i]);
-        if (e && (e->bits & KB_GZ_NISBA)) bits |= e->bits;
+        if (e && (e->bits & KB_GZ_NISBA)) bits |= e->bits & GZ_WORD_BITS;
     }
     *gz = bits;
     /* kb__ner_cluster */
@@ -790,7 +794,7 @@ size_t kb__ner_gaz_scan(const kb_ner_tok *toks, size_t n, kb_gaz_match *out, siz
     char buf[2 * (KB_TOKEN_MAX + 4)];
     char key[KB_NER_GAZ_MAXWORDS * (KB_TOKEN_MAX + 1)];
     size_t nm = 0;
-    const unsigned want = KB_GZ_LOC | KB_GZ_ORG | KB_GZ_TITLE;
+    const unsigned want = KB_GZ_LOC | KB_GZ_ORG | KB_GZ_TITLE | KB_GZ_MISC;
     wc_entry *tab = wc_get();
     for (size_t i = 0; i < n && nm < max;) {
         variant v[6];
@@ -1018,7 +1022,7 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
     size_t nm = kb__ner_gaz_scan(t, n, m, KB_NER_MAXLEN);
     for (size_t i = 0; i < n; i++) t[i].gm_len = 0;
     for (size_t k = 0; k < nm; k++) {
-        unsigned cls = m[k].cls & KB_GZ_LOC ? 1 : m[k].cls & KB_GZ_ORG ? 2 : 3;
+        unsigned cls = m[k].cls & KB_GZ_LOC ? 1 : m[k].cls & KB_GZ_ORG ? 2 : m[k].cls & KB_GZ_TITLE ? 3 : 4;
         for (size_t j = m[k].i; j < m[k].j; j++) t[j].span = cls << 1 | (j > m[k].i);
         kb_ner_tok *f = &t[m[k].i];
         f->gm_len = (unsigned char)(m[k].j - m[k].i);

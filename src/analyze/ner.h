@@ -35,7 +35,8 @@ enum {
     KB_GZ_TITLE = 1 << 4,   /* a title or honorific (titles.tsv) */
     KB_GZ_TRIGGER = 1 << 5, /* opens an organisation's name (ner-triggers.tsv) */
     KB_GZ_NISBA = 1 << 6,   /* a nisba adjective of a place ("ليبي") */
-    KB_GZ_COUNTRY = 1 << 7  /* a place that is a country */
+    KB_GZ_COUNTRY = 1 << 7, /* a place that is a country */
+    KB_GZ_MISC = 1 << 8     /* an event, work, prize, product ... (gaz-misc.tsv): spans only, never a word's class */
 };
 
 /* Longest sentence the tagger takes at once; longer ones are cut. */
