@@ -265,6 +265,13 @@ static void classify(qctx *c, tok *k) {
         const char *tab = memchr(v, '\t', vn);
         k->tcls = v;
         k->tclsn = tab ? (size_t)(tab - v) : vn;
+    } else if (!(k->cls & W_GENERIC) && k->nn > 6 && starts_with(w, k->nn, "ال") &&
+               (v = kb__lex_find(c->words, w + 4, k->nn - 4, &vn)) && has_kind(v, vn, "generic")) {
+        /* The same anonymous source named again ("قال مصدر ... وأضاف
+        ** المصدر", "وقالت المصادر", "وذكر البيان"): still no one known.
+        ** Offices are titles and keep their own resolution ("المتحدث باسم
+        ** الجيش" finds the spokesman by role). */
+        k->cls |= W_GENERIC | W_SOURCE;
     }
 }
 

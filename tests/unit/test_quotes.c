@@ -285,3 +285,17 @@ TEST(outlet_named_in_quotes_is_the_speaker) {
     ASSERT(offsets_ok(a));
     kb_article_free(a);
 }
+
+TEST(anonymous_source_named_again_stays_anonymous) {
+    kb_article *a = build(PAGE(
+        "قال مصدر أمني إن الدوريات ستنتشر في الأحياء الشرقية منذ صباح الغد وحتى نهاية الأسبوع المقبل.\n\n"
+        "وأضاف المصدر أن الحواجز سترفع خلال يومين بعد انتهاء أعمال الصيانة على الطريق الرئيسي للمدينة.\n\n"
+        "وقالت المصادر إن التحقيق ما زال جاريا وإن النتائج ستعلن في مؤتمر صحفي خلال الأيام القادمة.\n"));
+    ASSERT(a);
+    ASSERT_INT_EQ(a->nquotes, 3);
+    for (size_t i = 0; i < 3; i++) ASSERT(a->quotes[i].speaker == NULL);
+    ASSERT_STR_EQ(a->quotes[1].speaker_mention, "المصدر");
+    ASSERT_STR_EQ(a->quotes[2].speaker_mention, "المصادر");
+    ASSERT(starts(a->quotes[2].text, "التحقيق ما زال جاريا"));
+    kb_article_free(a);
+}
