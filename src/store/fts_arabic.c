@@ -52,10 +52,10 @@
 ** with KB_FTS_EXTENSION into the loadable extension (src/store/ext/), where
 ** every sqlite3_* call must go through the host's routine table.
 */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lex.h"
 #include "khabar.h"
 #include "store/fts_arabic.h"
 
@@ -135,6 +135,24 @@ static int all_arabic_letters(const char *p, size_t n) {
     return 1;
 }
 
+/* The bytes of proclitics kb_segment finds on a word, remembered. */
+static size_t proclitics(seg_slot *memo, const char *w, size_t n) {
+    seg_slot *m = NULL;
+    if (memo && n <= SEG_KEY) {
+        m = &memo[kb__hash_mem(w, n) & (SEG_SLOTS - 1)];
+        if (m->n == n && !memcmp(m->key, w, n)) return m->cut;
+    }
+    kb_seg seg;
+    size_t cut = 0;
+    if (kb_segment(w, n, &seg) == KB_OK && seg.nproc > 0) cut = seg.proc_end[seg.nproc - 1];
+    if (m && cut < 256) {
+        m->n = (unsigned char)n;
+        m->cut = (unsigned char)cut;
+        memcpy(m->key, w, n);
+    }
+    return cut;
+}
+
 /*
 ** Alternatives of one word, emitted colocated with its stem both when indexing
 ** and when querying, so that the stem or any alternative of a query word meets
@@ -151,26 +169,6 @@ static int all_arabic_letters(const char *p, size_t n) {
 ** Writes up to two forms into out[] and returns how many, none equal to the
 ** stem or to each other.
 */
-/* The bytes of proclitics kb_segment finds on a word, remembered. */
-static size_t proclitics(seg_slot *memo, const char *w, size_t n) {
-    seg_slot *m = NULL;
-    if (memo && n <= SEG_KEY) {
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
-        m = &memo[h & (SEG_SLOTS - 1)];
-        if (m->n == n && !memcmp(m->key, w, n)) return m->cut;
-    }
-    kb_seg seg;
-    size_t cut = 0;
-    if (kb_segment(w, n, &seg) == KB_OK && seg.nproc > 0) cut = seg.proc_end[seg.nproc - 1];
-    if (m && cut < 256) {
-        m->n = (unsigned char)n;
-        m->cut = (unsigned char)cut;
-        memcpy(m->key, w, n);
-    }
-    return cut;
-}
-
 static int alternatives(seg_slot *memo, const kb_token *tok, const char *stem, size_t sn,
                         char out[2][KB_TOKEN_MAX + 1], size_t outn[2]) {
     int k = 0;

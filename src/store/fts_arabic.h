@@ -11,6 +11,8 @@
 #ifndef KB_STORE_FTS_ARABIC_H
 #define KB_STORE_FTS_ARABIC_H
 
+#include <math.h>
+
 #ifdef KB_FTS_EXTENSION
 #include <sqlite3ext.h>
 #else
@@ -25,6 +27,18 @@
 #define KB_FTS_RANK_NAME "kb_rank"
 /* kb_df(fts, match): the row count and each phrase's document count. */
 #define KB_FTS_DF_NAME "kb_df"
+
+/* BM25 as FTS5's bm25() computes it; kb_rank scores with it and the OR
+** planner (plan.c) bounds a phrase's share of a score, idf * (k1 + 1),
+** with the same numbers. */
+#define KB_BM25_K1 1.2
+#define KB_BM25_B 0.75
+
+/* A phrase's IDF from the table's rows and the rows that contain it. */
+static inline double kb__bm25_idf(double rows, double df) {
+    double idf = log((rows - df + 0.5) / (df + 0.5));
+    return idf > 0 ? idf : 1e-6;
+}
 
 /*
 ** Register the tokenizer and kb_rank() on db (needs SQLite built with FTS5). Returns KB_OK,

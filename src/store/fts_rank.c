@@ -48,12 +48,11 @@
 ** and take no part in the score (a planner's "(rare words) AND (all words)",
 ** see plan.c); 0 for none.
 */
-#include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lex.h"
 #include "khabar.h"
 #include "store/fts_arabic.h"
 
@@ -61,8 +60,6 @@
 SQLITE_EXTENSION_INIT3
 #endif
 
-#define RANK_K1 1.2
-#define RANK_B 0.75
 #define RANK_KMAX 100000
 #define RANK_WMAX 16
 #define CACHE_SLOTS 4096 /* power of two */
@@ -78,12 +75,6 @@ typedef struct df_slot {
 typedef struct df_cache {
     df_slot slot[CACHE_SLOTS];
 } df_cache;
-
-static uint64_t key_hash(const char *p, size_t n) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
-    return h;
-}
 
 typedef struct rank_state {
     int nphrase, ncol;
@@ -151,7 +142,7 @@ static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, int i, con
     df_slot *sl = NULL;
     *df = 0;
     if (c && key && keyn <= CACHE_KEYMAX) {
-        sl = &c->slot[key_hash(key, keyn) & (CACHE_SLOTS - 1)];
+        sl = &c->slot[kb__hash_mem(key, keyn) & (CACHE_SLOTS - 1)];
         if (sl->n == keyn && sl->nrow == nrow && sl->ntok == ntok && !memcmp(sl->key, key, keyn)) {
             *df = sl->df;
             return SQLITE_OK;
@@ -165,6 +156,30 @@ static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, int i, con
         sl->ntok = ntok;
         sl->df = *df;
     }
+    return rc;
+}
+
+/*
+** The table's rows and length, and the rows with each phrase from `first`
+** on (df[i]), counted or from the cache. The phrases' cache keys come from
+** match; when it has another shape the counts are made afresh, or, when
+** keys are required, the call fails with SQLITE_MISUSE.
+*/
+static int phrase_counts(const Fts5ExtensionApi *api, Fts5Context *fts, const char *match, int first,
+                         int keys_required, sqlite3_int64 *nrow, sqlite3_int64 *ntok, sqlite3_int64 *df) {
+    int np = api->xPhraseCount(fts);
+    const char **key = calloc((size_t)np + 1, sizeof *key);
+    size_t *keyn = calloc((size_t)np + 1, sizeof *keyn);
+    int rc = key && keyn ? SQLITE_OK : SQLITE_NOMEM;
+    int have = rc == SQLITE_OK && kb__fts_phrases(match, np, key, keyn) == np;
+    if (rc == SQLITE_OK && !have && keys_required) rc = SQLITE_MISUSE;
+    *nrow = *ntok = 0;
+    if (rc == SQLITE_OK) rc = api->xRowCount(fts, nrow);
+    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, ntok);
+    for (int i = first; i < np && rc == SQLITE_OK; i++)
+        rc = phrase_rows(api, fts, i, have ? key[i] : NULL, have ? keyn[i] : 0, *nrow, *ntok, &df[i]);
+    free(key);
+    free(keyn);
     return rc;
 }
 
@@ -187,24 +202,12 @@ static int state_new(const Fts5ExtensionApi *api, Fts5Context *fts, int k, const
     }
     for (int c = 0; c < RANK_WMAX; c++) s->w[c] = c < nw ? sqlite3_value_double(wv[c]) : 1.0;
     sqlite3_int64 nrow = 0, ntok = 0;
-    int rc = api->xRowCount(fts, &nrow);
-    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &ntok);
+    sqlite3_int64 *df = calloc((size_t)s->nphrase + 1, sizeof *df);
+    int rc = df ? phrase_counts(api, fts, match, s->skip, 0, &nrow, &ntok, df) : SQLITE_NOMEM;
     s->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
     if (s->avgdl <= 0) s->avgdl = 1.0;
-    const char **key = calloc((size_t)s->nphrase + 1, sizeof *key);
-    size_t *keyn = calloc((size_t)s->nphrase + 1, sizeof *keyn);
-    if (!key || !keyn || kb__fts_phrases(match, s->nphrase, key, keyn) != s->nphrase) {
-        free(key);
-        key = NULL;
-    }
-    for (int i = s->skip; i < s->nphrase && rc == SQLITE_OK; i++) {
-        sqlite3_int64 hit = 0;
-        rc = phrase_rows(api, fts, i, key ? key[i] : NULL, key ? keyn[i] : 0, nrow, ntok, &hit);
-        double idf = log(((double)nrow - (double)hit + 0.5) / ((double)hit + 0.5));
-        s->idf[i] = idf > 0 ? idf : 1e-6;
-    }
-    free(key);
-    free(keyn);
+    for (int i = s->skip; i < s->nphrase && rc == SQLITE_OK; i++) s->idf[i] = kb__bm25_idf((double)nrow, (double)df[i]);
+    free(df);
     if (rc != SQLITE_OK) {
         state_free(s);
         return rc;
@@ -260,7 +263,7 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
             Fts5PhraseIter it;
             int c = -1;
             rc = api->xPhraseFirstColumn(fts, i, &it, &c);
-            if (c >= 0) bound += s->idf[i] * (RANK_K1 + 1);
+            if (c >= 0) bound += s->idf[i] * (KB_BM25_K1 + 1);
         }
         if (rc == SQLITE_OK && bound < s->heap[0]) {
             sqlite3_result_double(ctx, 1.0);
@@ -285,7 +288,7 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         double bound = 0;
         for (int i = 0; i < s->nphrase; i++)
             if (s->freq[i] > 0)
-                bound += s->idf[i] * s->freq[i] * (RANK_K1 + 1) / (s->freq[i] + RANK_K1 * (1 - RANK_B));
+                bound += s->idf[i] * s->freq[i] * (KB_BM25_K1 + 1) / (s->freq[i] + KB_BM25_K1 * (1 - KB_BM25_B));
         if (bound < s->heap[0]) {
             sqlite3_result_double(ctx, 1.0);
             return;
@@ -296,9 +299,9 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         sqlite3_result_error_code(ctx, rc);
         return;
     }
-    double score = 0, norm = RANK_K1 * (1 - RANK_B + RANK_B * (double)len / s->avgdl);
+    double score = 0, norm = KB_BM25_K1 * (1 - KB_BM25_B + KB_BM25_B * (double)len / s->avgdl);
     for (int i = 0; i < s->nphrase; i++)
-        if (s->freq[i] > 0) score += s->idf[i] * s->freq[i] * (RANK_K1 + 1) / (s->freq[i] + norm);
+        if (s->freq[i] > 0) score += s->idf[i] * s->freq[i] * (KB_BM25_K1 + 1) / (s->freq[i] + norm);
     if (s->k > 0) heap_offer(s, score);
     sqlite3_result_double(ctx, -1.0 * score);
 }
@@ -312,25 +315,17 @@ static void kb_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 static void kb_df(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nv, sqlite3_value **v) {
     const char *match = nv > 0 && sqlite3_value_type(v[0]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(v[0]) : NULL;
     int np = api->xPhraseCount(fts);
-    const char **key = calloc((size_t)np + 1, sizeof *key);
-    size_t *keyn = calloc((size_t)np + 1, sizeof *keyn);
+    sqlite3_int64 nrow = 0, ntok = 0, *df = calloc((size_t)np + 1, sizeof *df);
     char *out = malloc(24 * ((size_t)np + 1));
-    sqlite3_int64 nrow = 0, ntok = 0;
-    int rc = key && keyn && out ? SQLITE_OK : SQLITE_NOMEM;
-    if (rc == SQLITE_OK && kb__fts_phrases(match, np, key, keyn) != np) rc = SQLITE_MISUSE;
-    if (rc == SQLITE_OK) rc = api->xRowCount(fts, &nrow);
-    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &ntok);
-    size_t w = 0;
-    if (rc == SQLITE_OK) w += (size_t)snprintf(out, 24, "%lld", (long long)nrow);
-    for (int i = 0; i < np && rc == SQLITE_OK; i++) {
-        sqlite3_int64 df = 0;
-        rc = phrase_rows(api, fts, i, key[i], keyn[i], nrow, ntok, &df);
-        w += (size_t)snprintf(out + w, 24, " %lld", (long long)df);
+    int rc = df && out ? phrase_counts(api, fts, match, 0, 1, &nrow, &ntok, df) : SQLITE_NOMEM;
+    if (rc == SQLITE_OK) {
+        size_t w = (size_t)snprintf(out, 24, "%lld", (long long)nrow);
+        for (int i = 0; i < np; i++) w += (size_t)snprintf(out + w, 24, " %lld", (long long)df[i]);
+        sqlite3_result_text(ctx, out, (int)w, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_result_error_code(ctx, rc);
     }
-    if (rc == SQLITE_OK) sqlite3_result_text(ctx, out, (int)w, SQLITE_TRANSIENT);
-    else sqlite3_result_error_code(ctx, rc);
-    free(key);
-    free(keyn);
+    free(df);
     free(out);
 }
 

@@ -24,7 +24,6 @@
 ** The answer is the same as the full query's (scores and order), whichever
 ** way it is reached.
 */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +37,6 @@
 #define PLAN_MAX 64    /* as many as a query may have (query.c TERMS_MAX) */
 #define PLAN_KMAX 1000 /* deeper pages run the plain way */
 #define PLAN_SHARE 0.3 /* the optional phrases' part of the total bound */
-#define RANK_K1 1.2
 
 typedef struct phrase {
     const char *key;
@@ -84,8 +82,7 @@ static int counts(sqlite3 *db, const char *table, const char *match, phrase *p, 
         for (int i = 0; i < n && rc == KB_OK; i++) {
             double df = strtod(t = e, &e);
             if (e == t) rc = KB_EDB;
-            double idf = log((*rows - df + 0.5) / (df + 0.5));
-            p[i].m = (idf > 0 ? idf : 1e-6) * (RANK_K1 + 1);
+            p[i].m = kb__bm25_idf(*rows, df) * (KB_BM25_K1 + 1);
         }
     } else if (s != SQLITE_DONE) {
         rc = KB_EDB;
