@@ -265,14 +265,20 @@ static void classify(qctx *c, tok *k) {
         const char *tab = memchr(v, '\t', vn);
         k->tcls = v;
         k->tclsn = tab ? (size_t)(tab - v) : vn;
-    } else if (!(k->cls & W_GENERIC) && k->nn > 6 && starts_with(w, k->nn, "ال") &&
-               (v = kb__lex_find(c->words, w + 4, k->nn - 4, &vn)) && has_kind(v, vn, "generic")) {
-        /* The same anonymous source named again ("قال مصدر ... وأضاف
-        ** المصدر", "وقالت المصادر", "وذكر البيان"): still no one known.
-        ** Offices are titles and keep their own resolution ("المتحدث باسم
-        ** الجيش" finds the spokesman by role). */
-        k->cls |= W_GENERIC | W_SOURCE;
     }
+}
+
+/* 1 if k names an anonymous source: a generic word, or one with the
+** article, the same source named again ("قال مصدر ... وأضاف المصدر",
+** "وقالت المصادر", "وذكر البيان"). Offices are titles and keep their own
+** resolution ("المتحدث باسم الجيش" finds the spokesman by role). Asked of
+** mention heads only, not of every token. */
+static int is_generic(const qctx *c, const tok *k) {
+    if (k->cls & W_GENERIC) return 1;
+    if ((k->cls & W_TITLE) || k->nn <= 6 || !starts_with(N(c, k), k->nn, "ال")) return 0;
+    size_t vn;
+    const char *v = kb__lex_find(c->words, N(c, k) + 4, k->nn - 4, &vn);
+    return v && has_kind(v, vn, "generic");
 }
 
 /*
@@ -521,7 +527,7 @@ static int resolve(qctx *c, size_t m0, size_t m1, size_t mskip, size_t a0, size_
 static int resolve_at(qctx *c, size_t m0, size_t m1, size_t mskip, size_t a0, size_t a1, int swapped) {
     const tok *t = c->t;
     if (m0 >= m1) return c->cur;
-    if (t[m0].cls & W_GENERIC) return -1;
+    if (is_generic(c, &t[m0])) return -1;
     role r, ra;
     int has_r = 0, has_a = role_read(c, a0, a1, &ra);
     size_t k = m0;
@@ -844,7 +850,8 @@ static int is_source(qctx *c, size_t j, size_t mskip) {
     if (n > 4 && starts_with(w, n, "ال")) {
         const char *v;
         size_t vn;
-        if ((v = kb__lex_find(c->words, w + 4, n - 4, &vn)) && has_kind(v, vn, "source")) return 1;
+        if ((v = kb__lex_find(c->words, w + 4, n - 4, &vn)) && (has_kind(v, vn, "source") || has_kind(v, vn, "generic")))
+            return 1;
     }
     if (entity_in(c, k->c0, k->c1 + 64)) return 1;
     return person_by_name(c, c->p + k->b0 + mskip, k->b1 - k->b0 - mskip, 0) >= 0;
