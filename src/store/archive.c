@@ -42,6 +42,10 @@
 
 #define SCHEMA_VERSION "1"
 
+/* BM25 column weights of articles_fts (title, body), for every ranking:
+** bm25(), kb_rank() and the OR planner must agree. */
+#define WEIGHTS "10.0, 1.0"
+
 struct kb_archive {
     sqlite3 *db;
     unsigned flags;
@@ -611,17 +615,17 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         long depth = q->limit > 0 ? q->limit + (q->offset > 0 ? q->offset : 0) : 0;
         long top = !filtered && !q->collapse ? depth : 0;
         /* A long OR query goes through its rare words first (plan.c);
-        ** its rows then come in as JSON in ?4, already ranked. */
-        /* Any failure of the plan leaves the plain query, which reports
-        ** real errors itself. */
-        if (top > 0 && kb__plan_top(ar->db, "articles_fts", "10.0, 1.0", match, top, &planned) != KB_OK) {
+        ** its rows then come in as JSON in ?4, already ranked. Any failure
+        ** of the plan leaves the plain query, which reports real errors
+        ** itself. */
+        if (top > 0 && kb__plan_top(ar->db, "articles_fts", WEIGHTS, match, top, &planned) != KB_OK) {
             free(planned);
             planned = NULL;
         }
         if (planned) {
             kb__buf_adds(&f.sql, "WITH hits(rid, score) AS (SELECT value->>0, value->>1 FROM json_each(?4)");
         } else if (!filtered && !q->collapse) {
-            kb__buf_printf(&f.sql, "WITH hits(rid, score) AS (SELECT rowid, kb_rank(articles_fts, %ld, ?1, 0, 10.0, 1.0)"
+            kb__buf_printf(&f.sql, "WITH hits(rid, score) AS (SELECT rowid, kb_rank(articles_fts, %ld, ?1, 0, " WEIGHTS ")"
                                    " FROM articles_fts WHERE articles_fts MATCH ?1", top);
         } else {
             /* CROSS JOIN keeps the full-text index as the outer loop: given
@@ -630,7 +634,7 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
             ** took seconds for a common source. */
             kb__buf_printf(&f.sql,
                            "WITH ranked(rid, score, story) AS MATERIALIZED (SELECT articles_fts.rowid,"
-                           " kb_rank(articles_fts, %ld, ?1, 0, 10.0, 1.0), %s FROM articles_fts"
+                           " kb_rank(articles_fts, %ld, ?1, 0, " WEIGHTS "), %s FROM articles_fts"
                            " CROSS JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
                            q->collapse ? 0 : depth, q->collapse ? "coalesce(a.story, a.rowid)" : "0");
             add_filters(&f, q);
@@ -647,7 +651,7 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
                        cols, copies);
     } else {
         if (match)
-            kb__buf_printf(&f.sql, "SELECT %s, NULL, bm25(articles_fts, 10.0, 1.0)%s FROM articles_fts"
+            kb__buf_printf(&f.sql, "SELECT %s, NULL, bm25(articles_fts, " WEIGHTS ")%s FROM articles_fts"
                                    " CROSS JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?1",
                            cols, full ? more : ", coalesce(a.story, a.rowid), 1");
         else
@@ -656,7 +660,7 @@ static int prepare_query(kb_archive *ar, const kb_query *q, int full, sqlite3_st
         add_filters(&f, q);
         /* Collapse without a query: the first article of each story. */
         if (q->collapse && !match) kb__buf_adds(&f.sql, " AND a.story IS NULL");
-        kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, 10.0, 1.0)" : " ORDER BY a.published DESC, a.rowid");
+        kb__buf_adds(&f.sql, match ? " ORDER BY bm25(articles_fts, " WEIGHTS ")" : " ORDER BY a.published DESC, a.rowid");
         if (q->limit > 0) kb__buf_printf(&f.sql, " LIMIT %ld OFFSET %ld", q->limit, q->offset > 0 ? q->offset : 0);
         else if (q->offset > 0) kb__buf_printf(&f.sql, " LIMIT -1 OFFSET %ld", q->offset);
     }

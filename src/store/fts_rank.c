@@ -3,7 +3,7 @@
 ** paying BM25's full price on every matching row.
 **
 **     SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?
-**     ORDER BY kb_rank(articles_fts, K, 10.0, 1.0) LIMIT K
+**     ORDER BY kb_rank(articles_fts, K, ?, 0, 10.0, 1.0) LIMIT K
 **
 ** gives the same K rows, in the same order and with the same scores, as
 ** ORDER BY bm25(articles_fts, 10.0, 1.0) LIMIT K. The score is FTS5's BM25
