@@ -141,7 +141,9 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 /* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (60
 ** + one per gazetteer class bit, at most 8, + 25 in the second pass). */
 #define KB_NER_MAXFEAT 96
+#ifndef KB_NER_ROWS_LOG2
 #define KB_NER_ROWS_LOG2 18
+#endif
 
 /* Feature row indices of toks[i] (after kb__ner_prepare); returns the count. */
 size_t kb__ner_features(const kb_ner_tok *toks, size_t n, size_t i, uint32_t rows_mask,
