@@ -93,9 +93,36 @@ typedef struct scanner {
 static lexes g_lexes;
 static pthread_once_t g_lexes_once = PTHREAD_ONCE_INIT;
 
+/* A filter in front of number_word, which is asked about every word and
+** looks up to four forms of it: one bit per hash of the last four bytes
+** (two letters) of a key of amount-words.tsv. Each form is a suffix of the
+** word (only proclitics are stripped), so a word of four bytes or more
+** whose last four set no bit is no number word. Off when a key is shorter
+** than four bytes. */
+static uint64_t g_word_ends[1024];
+static int g_word_ends_on;
+
+static unsigned word_end_bit(const char *p, size_t n) {
+    uint32_t x;
+    memcpy(&x, p + n - 4, 4);
+    return (x * 0x9E3779B1u) >> 16;
+}
+
+static void word_ends_build(const kb_lex *lx) {
+    size_t n = kb__lex_size(lx), kn;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = kb__lex_key(lx, i, &kn);
+        if (kn < 4) return; /* (g_word_ends_on stays 0) */
+        unsigned b = word_end_bit(k, kn);
+        g_word_ends[b >> 6] |= 1ULL << (b & 63);
+    }
+    g_word_ends_on = 1;
+}
+
 static void lexes_get(void) {
     lexes *L = &g_lexes;
     L->words = kb__lex_get("amount-words.tsv", KB_NORM_SEARCH);
+    word_ends_build(L->words);
     L->units = kb__lex_get("units.tsv", KB_NORM_SEARCH);
     L->cur = kb__lex_get("currencies.tsv", KB_NORM_SEARCH);
     L->hedges = kb__lex_get("amount-hedges.tsv", KB_NORM_SEARCH);
@@ -330,6 +357,10 @@ typedef struct nword {
 ** "لست" ("I am not") is not ل + ست ("six"). */
 static int number_word(const lexes *L, const tk *t, nword *w) {
     if (!t || t->type != KB_TOK_WORD || !t->nn) return 0;
+    if (g_word_ends_on && t->nn >= 4) {
+        unsigned b = word_end_bit(t->norm, t->nn);
+        if (!(g_word_ends[b >> 6] >> (b & 63) & 1)) return 0;
+    }
     for (int form = 0; form < 4; form++) {
         const char *p = t->norm;
         size_t n = t->nn;

@@ -7,6 +7,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 int kb_analyze(kb_article *a) {
     if (!a || a->analyzed) return KB_OK;
@@ -67,8 +70,24 @@ void *kb__thread_cache(int id, size_t size) {
     }
     if (t->p[id] || t->failed[id]) return t->p[id];
     size_t n = (size + 63) / 64 * 64;
-    void *p = n ? aligned_alloc(64, n) : NULL;
+    void *p = n ? kb__alloc_table(n) : NULL;
     if (p) memset(p, 0, n);
     else t->failed[id] = 1;
     return t->p[id] = p;
+}
+
+/* --- tables read at random (analyze_int.h) ---------------------------------- */
+
+void *kb__alloc_table(size_t size) {
+    enum { HUGE_PAGE = 2 << 20 };
+    if (size < HUGE_PAGE) return aligned_alloc(64, (size + 63) / 64 * 64);
+    /* Rounded up to whole huge pages: the last one is backed too. Linux
+    ** serves MADV_HUGEPAGE in its default THP mode ("madvise"); where it
+    ** is refused, the block is ordinary memory and only slower. */
+    size_t n = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, n);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (p) (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
 }

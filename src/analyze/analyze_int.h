@@ -46,4 +46,11 @@ int kb__find_amounts(kb_xart *x, const kb_atoks *toks); /* src/analyze/amounts.c
 enum { KB_TC_NER_WORDS, KB_TC_DOC_CONTEXT, KB_TC_N };
 void *kb__thread_cache(int id, size_t size);
 
+/* size bytes, 64-byte aligned, for a table read at random (the tagger's
+** joint weights, the word cache): a block of 2 MB or more is 2 MB aligned
+** and asked to be backed by huge pages, so that its reads do not miss the
+** TLB as well as the caches. Not zeroed; NULL when memory ran out; free()
+** releases it. */
+void *kb__alloc_table(size_t size);
+
 #endif

@@ -55,10 +55,22 @@ const char *const kb__ner_types[KB_NER_NTYPES] = {"PER", "LOC", "ORG", "MISC"};
 #define AR_AL AR_ALEF AR_LAM
 
 /* memcmp(a, b, n) == 0, inline, for the words the caches below compare
-** (mostly 8 to 16 bytes): a call to memcmp costs more than the compare. */
+** (mostly 4 to 16 bytes): a call to memcmp costs more than the compare.
+** Short words (في، من، على: 4 to 6 bytes) are as common as long ones, so
+** they too are read as two overlapping pieces. */
 static inline int same(const char *a, const char *b, size_t n) {
     uint64_t x, y, u, v;
-    if (n < 8) return !memcmp(a, b, n);
+    if (n < 8) {
+        uint32_t c, d, e, f;
+        if (n < 4) /* one letter, a punctuation mark */
+            return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+        /* the first four bytes and the last four */
+        memcpy(&c, a, 4);
+        memcpy(&d, b, 4);
+        memcpy(&e, a + n - 4, 4);
+        memcpy(&f, b + n - 4, 4);
+        return !((c ^ d) | (e ^ f));
+    }
     for (; n > 16; a += 8, b += 8, n -= 8) {
         memcpy(&x, a, 8);
         memcpy(&y, b, 8);
@@ -183,7 +195,7 @@ static gz_entry *gz_find_h(const char *k, size_t kn, uint64_t hv) {
         if (!s) return NULL;
         if (s >> 32 == hv >> 32) {
             gz_entry *e = &G.e[(uint32_t)s - 1];
-            if (e->kn == kn && !memcmp(e->key, k, kn)) return e;
+            if (e->kn == kn && same(e->key, k, kn)) return e;
         }
         h = (h + 1) & (G.nslot - 1);
     }
@@ -383,8 +395,10 @@ static void cl_load(void) {
     for (size_t i = 0; i < n; i++) lines += d[i] == '\n';
     size_t ns = 1024;
     while (ns < 2 * lines) ns *= 2;
-    CL.e = calloc(ns, sizeof *CL.e);
+    /* (read at random, a few MB: kb__alloc_table's huge pages) */
+    CL.e = kb__alloc_table(ns * sizeof *CL.e);
     if (!CL.e) return; /* no clusters: the features then read "unknown" */
+    memset(CL.e, 0, ns * sizeof *CL.e);
     CL.nslot = ns;
     const char *p = d, *end = d + n;
     size_t rank = 0;
@@ -417,7 +431,7 @@ static uint32_t cl_find_h(const char *w, size_t n, uint64_t hv) {
     size_t h = (size_t)hv & (CL.nslot - 1);
     uint16_t tag = (uint16_t)(hv >> 48);
     while (CL.e[h].w) {
-        if (CL.e[h].tag == tag && CL.e[h].n == n && !memcmp(CL.e[h].w, w, n)) return CL.e[h].cl;
+        if (CL.e[h].tag == tag && CL.e[h].n == n && same(CL.e[h].w, w, n)) return CL.e[h].cl;
         h = (h + 1) & (CL.nslot - 1);
     }
     return 0;
@@ -524,8 +538,9 @@ static void ig_load(void) {
     }
     size_t ns = 1024;
     while (ns < 2 * lines || ns < keys + keys / 4) ns *= 2;
-    IG.e = calloc(ns, sizeof *IG.e);
+    IG.e = kb__alloc_table(ns * sizeof *IG.e); /* (as CL.e) */
     if (!IG.e) return;
+    memset(IG.e, 0, ns * sizeof *IG.e);
     IG.nslot = ns;
     const char *p = d, *end = d + n;
     while (p < end) {
@@ -759,7 +774,14 @@ unsigned kb__ner_clitic_len(const char *w, size_t n) {
 ** and gazetteers' hash tables miss the CPU caches on every probe. Direct
 ** mapped on the word's hash; words longer than WC_KEY bytes are not kept.
 ** The tables it caches are read-only once loaded. */
-enum { WC_SLOTS = 1 << 15, WC_KEY = 34 }; /* 232 bytes an entry */
+enum { WC_SLOTS = 1 << 15, WC_KEY = 34 };
+/* 256 bytes an entry, four whole cache lines (the table is 64-byte
+** aligned): the key and the small fields, which every probe reads; the
+** feature hashes, which kb__ner_prepare copies on a hit; the gazetteer
+** entries (kb__ner_gaz_scan) and the sums (tag_joint, which also reads jt
+** on the second line). kb__ner_prepare fetches the first three lines
+** ahead, tag_joint all four. (At 232 bytes, entries straddled lines that
+** nobody fetched.) */
 typedef struct wc_entry {
     uint64_t h_w;    /* the key first: a probe reads one cache line */
     unsigned char n; /* n == 0: empty */
@@ -771,14 +793,17 @@ typedef struct wc_entry {
     uint32_t cl;
     unsigned ig;     /* kb__ner_induced() of the stem, whatever IG.off says */
     uint64_t h_s, h_pre[3], h_suf[3];
-    /* the gazetteer entries of the word's clitic variants, once gv_ok */
-    const struct gz_entry *gv[4];
     /* the embedded model's sums of the word's FT_UNI feature rows, first
     ** and second pass (the second's with its own FT_UNI rows, ctx_sel's),
     ** when jt is its joint table (filled by tag_joint) */
     const int16_t *jt;
+    /* the gazetteer entries of the word's clitic variants, once gv_ok */
+    const struct gz_entry *gv[4];
     int32_t u[2][KB_NER_NTAGS];
+    char pad[24];
 } wc_entry;
+_Static_assert(sizeof(wc_entry) == 256 && offsetof(wc_entry, h_s) == 64 && offsetof(wc_entry, gv) == 128,
+               "wc_entry: four cache lines, grouped as their readers need them");
 
 /* This thread's cache, or NULL. */
 static wc_entry *wc_get(void) { return kb__thread_cache(KB_TC_NER_WORDS, WC_SLOTS * sizeof(wc_entry)); }
@@ -884,7 +909,9 @@ static unsigned word_shape(const char *w, size_t n, const char *s, size_t sn) {
 void kb__ner_prepare(kb_ner_tok *t, size_t n) {
     kb__ner_gaz_init();
     wc_entry *tab = wc_get();
-    /* The words' hashes first, fetching their cache entries meanwhile. */
+    /* The words' hashes first, fetching their cache entries meanwhile: the
+    ** key, what a hit copies, and the gazetteer entries that
+    ** kb__ner_gaz_scan reads at the end. */
     for (size_t i = 0; i < n; i++) {
         uint64_t hw = t[i].n ? kb__hash(t[i].w, t[i].n) : kb__hash("_", 1);
         t[i].h_w = hw;
@@ -892,7 +919,8 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
         if (tab) {
             const char *e = (const char *)&tab[(size_t)(hw ^ hw >> 29) & (WC_SLOTS - 1)];
             __builtin_prefetch(e);
-            __builtin_prefetch(e + offsetof(wc_entry, cl)); /* the key's end */
+            __builtin_prefetch(e + offsetof(wc_entry, h_s));
+            __builtin_prefetch(e + offsetof(wc_entry, gv));
         }
 #endif
     }
@@ -1410,7 +1438,7 @@ static const uint64_t *jt_nz(const kb_ner_model *m, int which) {
 static int16_t *joint_build(const kb_ner_model *a, const kb_ner_model *b) {
     enum { T = KB_NER_NTAGS };
     size_t rows = (size_t)1 << a->rows_log2;
-    int16_t *j = aligned_alloc(64, rows * JT_ROW * sizeof *j + 2 * (rows / 8));
+    int16_t *j = kb__alloc_table(rows * JT_ROW * sizeof *j + 2 * (rows / 8));
     if (!j) return NULL;
     uint64_t *nz = (uint64_t *)(void *)(j + rows * JT_ROW);
     memset(nz, 0, 2 * (rows / 8));
@@ -1521,6 +1549,15 @@ static void tag_joint(const kb_ner_model *m, const kb_ner_tok *toks, size_t n, i
     uint32_t mask = (1u << m->rows_log2) - 1;
     if (n > KB_NER_MAXLEN) n = KB_NER_MAXLEN;
     for (size_t i = 0; i < n + AHEAD; i++) {
+#if defined(__GNUC__)
+        /* The word cache entry of the token AHEAD further on, all four
+        ** lines of it (key, jt, sums): the rows read since kb__ner_prepare
+        ** touched it have pushed it out of L2. */
+        if (tab && i + AHEAD < n && toks[i + AHEAD].wc && toks[i + AHEAD].wc <= WC_SLOTS) {
+            const char *pe = (const char *)&tab[toks[i + AHEAD].wc - 1];
+            for (size_t l = 0; l < sizeof(wc_entry); l += 64) __builtin_prefetch(pe + l);
+        }
+#endif
         if (i < n) {
             uint32_t *r = rows[i % RING];
             size_t k, u = 0, u2 = 0;

@@ -221,11 +221,18 @@ static int grow(void **p, size_t *cap, size_t need, size_t size) {
     return 0;
 }
 
+/* A bit per hash of every key of the three lexicons below (lex_load): a
+** word whose bit is clear is in none of them, and most words are in none,
+** so classify tries the three tables only when the bit is set. */
+#define KEY_BIT(h) ((size_t)((h) >> 48))
+static uint64_t g_any_key[(1 << 16) / 64];
+
 static void classify(qctx *c, tok *k) {
     const char *w = N(c, k);
     size_t vn;
     uint64_t h = kb__lex_hash(w, k->nn); /* one hash for the three lexicons */
-    const char *v = kb__lex_find_h(c->verbs, w, k->nn, h, &vn);
+    const int listed = g_any_key[KEY_BIT(h) >> 6] >> (KEY_BIT(h) & 63) & 1;
+    const char *v = listed ? kb__lex_find_h(c->verbs, w, k->nn, h, &vn) : NULL;
     if (!v && k->nn > 4 && (starts_with(w, k->nn, "و") || starts_with(w, k->nn, "ف"))) {
         v = kb__lex_find(c->verbs, w + 2, k->nn - 2, &vn);
         if (v) k->waw = 1;
@@ -244,7 +251,7 @@ static void classify(qctx *c, tok *k) {
             }
         }
     }
-    v = kb__lex_find_h(c->words, w, k->nn, h, &vn);
+    v = listed ? kb__lex_find_h(c->words, w, k->nn, h, &vn) : NULL;
     if (v) {
         if (has_kind(v, vn, "comp")) {
             k->cls |= W_COMP;
@@ -258,7 +265,7 @@ static void classify(qctx *c, tok *k) {
         if (has_kind(v, vn, "kana")) k->cls |= W_KANA;
         if (has_kind(v, vn, "outlet")) k->cls |= W_OUTLET;
     }
-    v = kb__lex_find_h(c->titles, w, k->nn, h, &vn);
+    v = listed ? kb__lex_find_h(c->titles, w, k->nn, h, &vn) : NULL;
     if (v) {
         k->cls |= W_TITLE;
         if (has_kind(v, vn, "rank")) k->cls |= W_RANK;
@@ -1099,6 +1106,15 @@ static void lex_load(void) {
     g_verbs = kb__lex_get("speech-verbs.tsv", KB_NORM_SEARCH);
     g_words = kb__lex_get("quote-words.tsv", KB_NORM_SEARCH);
     g_titles = kb__lex_get("speaker-titles.tsv", KB_NORM_SEARCH);
+    const kb_lex *all[3] = {g_verbs, g_words, g_titles};
+    for (int l = 0; l < 3; l++) {
+        size_t n = kb__lex_size(all[l]), kn;
+        for (size_t i = 0; i < n; i++) {
+            const char *k = kb__lex_key(all[l], i, &kn);
+            uint64_t h = kb__lex_hash(k, kn);
+            g_any_key[KEY_BIT(h) >> 6] |= 1ULL << (KEY_BIT(h) & 63);
+        }
+    }
 }
 
 int kb__find_quotes(kb_xart *x) {

@@ -60,8 +60,22 @@ static int hex4(const unsigned char *s, size_t avail, unsigned *out) {
 static char *parse_string(jp *j, size_t *outn) {
     const unsigned char *s = j->s;
     size_t i = j->i + 1, start = i;
-    /* Find the closing quote to bound the output size. */
-    while (i < j->n && s[i] != '"') i += (s[i] == '\\' && i + 1 < j->n) ? 2 : 1;
+    /* Find the closing quote to bound the output size: the first quote that
+    ** no backslash escapes. memchr finds the candidates (news bodies run to
+    ** kilobytes between escapes); q, the first quote at or after i, is
+    ** looked for again only once i has passed it. */
+    const unsigned char *q = memchr(s + i, '"', j->n - i);
+    for (;;) {
+        size_t qe = q ? (size_t)(q - s) : j->n;
+        const unsigned char *b = memchr(s + i, '\\', qe - i);
+        if (!b) {
+            i = qe;
+            break;
+        }
+        i = (size_t)(b - s) + 1 < j->n ? (size_t)(b - s) + 2 : j->n;
+        if (i >= j->n) break;
+        if (i > qe) q = memchr(s + i, '"', j->n - i);
+    }
     if (i >= j->n && !j->lenient) { j->err = KB_EPARSE; return NULL; }
     size_t end = i;
     /* Output never exceeds three bytes per input byte: invalid UTF-8 grows
@@ -125,6 +139,12 @@ static char *parse_string(jp *j, size_t *outn) {
         } else if (c < 0x20) {
             j->err = KB_EPARSE;
             return NULL;
+        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < end && (s[i + 1] & 0xC0) == 0x80) {
+            /* a valid two-byte sequence (all of Arabic), as the general
+            ** case below would copy it */
+            d[w++] = (char)c;
+            d[w++] = (char)s[i + 1];
+            i += 2;
         } else {
             size_t len;
             uint32_t u = kb__utf8_decode(s + i, end - i, &len);

@@ -116,12 +116,28 @@ int kb__is_arabic_word(const char *p, size_t n) {
 
 /* --- tokenizer ------------------------------------------------------------ */
 
+/* The tables of the last tokenizer this thread made (they depend on the
+** normalization flags alone): the analysers make a tokenizer per article,
+** and building the tables (normalizing each letter of the Arabic block)
+** costs far more than copying them. */
+static _Thread_local struct {
+    int ok;
+    unsigned norm_flags;
+    kb_norm_table nt;
+    uint32_t fast[256];
+} t_last;
+
 int kb_tokenizer_new(kb_tokenizer **out, unsigned norm_flags, unsigned tok_flags) {
     kb_tokenizer *t = calloc(1, sizeof *t);
     *out = t;
     if (!t) return KB_ENOMEM;
     t->norm_flags = norm_flags;
     t->tok_flags = tok_flags;
+    if (t_last.ok && t_last.norm_flags == norm_flags) {
+        t->nt = t_last.nt;
+        memcpy(t->fast, t_last.fast, sizeof t->fast);
+        return KB_OK;
+    }
     kb__norm_table_build(&t->nt, norm_flags);
     pthread_once(&g_class_once, class_init);
     for (unsigned idx = 0; idx < 256; idx++) {
@@ -139,6 +155,10 @@ int kb_tokenizer_new(kb_tokenizer **out, unsigned norm_flags, unsigned tok_flags
         else f = FAST_SLOW;
         t->fast[idx] = FAST_WORD | f | (uint32_t)b[1] << 8 | b[0];
     }
+    t_last.nt = t->nt;
+    memcpy(t_last.fast, t->fast, sizeof t->fast);
+    t_last.norm_flags = norm_flags;
+    t_last.ok = 1;
     return KB_OK;
 }
 
