@@ -668,13 +668,14 @@ typedef struct kb_ner_train_opts {
 } kb_ner_train_opts;
 
 /*
-** Train the named-entity tagger (the averaged perceptron kb_analyze() uses,
-** docs/internals/analyze.md "Entities") on corpus_path: one "token TAG" per
+** Train the named-entity tagger (the linear model kb_analyze() uses: the
+** sum of two averaged perceptrons and two CRFs, docs/internals/analyze.md
+** "Entities") on corpus_path: one "token TAG" per
 ** line, tags B-/I- PERS (or PER), LOC, ORG, MISC and O, as in ANERcorp.
 ** Two passes are learned: a sentence tagger, and a second one that also
 ** reads what the first tagged the same words as elsewhere in the document
 ** (it learns from first-pass tags of a 5-fold jackknife over the training
-** part); ~15-20 s for ANERcorp's 96k training tokens.
+** part); about a minute for ANERcorp's 96k training tokens.
 ** Writes the model to model_out (data/models/ner.bin is the one built into
 ** the library; rebuild to embed a new one) unless model_out is NULL.
 ** opts may be NULL (12 epochs, 20% held out). When report is not NULL it

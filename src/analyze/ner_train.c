@@ -9,14 +9,16 @@
 ** `holdout` fraction of the tokens (cut at a sentence end) is kept for
 ** evaluation only and never seen in training.
 **
-** Learning is the structured perceptron (Collins 2002) with weight
-** averaging: decode a sentence with Viterbi under the current weights, and
-** where the best path differs from the gold one, add the gold path's
-** features and subtract the predicted path's. Averages use the usual
-** timestamp trick (keep w and the sum of c * update; average = w - u / c),
-** so an update costs the same as without averaging. Features are computed
-** once per token by ner.c's kb__ner_features, the same code analysis uses.
-** The averaged weights are quantized to int16 for the model file, and the
+** Learning: an ensemble of linear learners over the same features, summed
+** into one weight table (ENSEMBLE, train_stage): the structured perceptron
+** (Collins 2002) with weight averaging (decode a sentence with Viterbi
+** under the current weights, and where the best path differs from the gold
+** one, add the gold path's features and subtract the predicted path's;
+** averages by the usual timestamp trick: keep w and the sum of c * update,
+** average = w - u / c) and a linear-chain CRF trained by SGD with L2
+** (crf_step). Features are computed once per token by ner.c's
+** kb__ner_features, the same code analysis uses. The summed weights are
+** quantized to int16 for the model file, and the
 ** evaluation reads them back exactly as analysis will.
 */
 #include <math.h>
@@ -99,6 +101,12 @@ static int corpus_read(const char *path, corpus *c) {
         }
         size_t off = text.n;
         int g = tag_of(tag, tn);
+        /* An I-X that continues no X opens a span (as conlleval reads it):
+        ** write it B-X, the tag a decoder that never puts I-X there gives. */
+        if (g > 0 && !KB_NER_IS_B(g)) {
+            int pg = in_sent && nw ? ((const int *)(const void *)gold.p)[nw - 1] : 0;
+            if (pg <= 0 || KB_NER_TYPE(pg) != KB_NER_TYPE(g)) g--;
+        }
         if (!rc) rc = kb__buf_add(&text, norm, nn);
         if (!rc) rc = kb__buf_addc(&text, 0);
         if (!rc) rc = kb__buf_add(&woff, &off, sizeof off);
@@ -242,6 +250,7 @@ typedef struct trainer {
     float *w, *u; /* weights and their timestamped update sums, [row][tag] */
     float tw[(T + 1) * T], tu[(T + 1) * T];
     double c;     /* update clock */
+    double ws;    /* CRF: the true weights are ws * w */
 } trainer;
 
 static void update(trainer *tr, const uint32_t *rows, size_t nf, int tag, float d) {
@@ -257,6 +266,92 @@ static void update_trans(trainer *tr, int prev, int tag, float d) {
     size_t cell = (size_t)(prev < 0 ? T : prev) * T + (size_t)tag;
     tr->tw[cell] += d;
     tr->tu[cell] += (float)(tr->c * d);
+}
+
+/* --- the CRF learner -------------------------------------------------------- */
+
+/* A tag may follow prev (T: the sentence start) when it is O or B-X, or an
+** I-X after B-X or I-X: the constraint kb__ner_viterbi decodes under. */
+static int crf_allowed(int prev, int tag) {
+    if (tag == 0 || KB_NER_IS_B(tag)) return 1;
+    return prev > 0 && prev < T && KB_NER_TYPE(prev) == KB_NER_TYPE(tag);
+}
+
+static float lse_add(float a, float b) {
+    if (a == -INFINITY) return b;
+    if (b == -INFINITY) return a;
+    return a > b ? a + log1pf(expf(b - a)) : b + log1pf(expf(a - b));
+}
+
+/* One stochastic gradient step of a linear-chain CRF on a sentence: em
+** holds the emission scores under the current weights (true weight =
+** tr->ws * stored), gold the tags. The log-likelihood's gradient is the gold
+** path's features minus their expectation under the model (marginals from
+** forward-backward, in log space), added with step eta; the L2 penalty
+** shrinks every weight by (1 - eta * lambda), kept as the scale ws so that a
+** step touches only the rows of the sentence. Returns log p(gold). */
+static double crf_step(trainer *tr, const float *em, size_t n, const int *gold, const uint32_t *frows,
+                       const unsigned char *fn, double eta, double lambda) {
+    static float al[KB_NER_MAXLEN][T], be[KB_NER_MAXLEN][T];
+    float tw[(T + 1) * T];
+    memcpy(tw, tr->tw, sizeof tw);
+    for (int t = 0; t < T; t++) al[0][t] = crf_allowed(T, t) ? tw[T * T + t] + em[t] : -INFINITY;
+    for (size_t i = 1; i < n; i++)
+        for (int t = 0; t < T; t++) {
+            float s = -INFINITY;
+            for (int p = 0; p < T; p++)
+                if (crf_allowed(p, t) && al[i - 1][p] != -INFINITY) s = lse_add(s, al[i - 1][p] + tw[p * T + t]);
+            al[i][t] = s == -INFINITY ? s : s + em[i * T + t];
+        }
+    for (int t = 0; t < T; t++) be[n - 1][t] = 0;
+    for (size_t i = n - 1; i-- > 0;)
+        for (int p = 0; p < T; p++) {
+            float s = -INFINITY;
+            for (int t = 0; t < T; t++)
+                if (crf_allowed(p, t)) s = lse_add(s, tw[p * T + t] + em[(i + 1) * T + t] + be[i + 1][t]);
+            be[i][p] = s;
+        }
+    float z = -INFINITY;
+    for (int t = 0; t < T; t++) z = lse_add(z, al[n - 1][t]);
+    double gold_score = tw[T * T + gold[0]] + em[gold[0]];
+    for (size_t i = 1; i < n; i++) gold_score += tw[gold[i - 1] * T + gold[i]] + em[i * T + gold[i]];
+    /* Shrink first (the step's gradient was taken at the old weights; the
+    ** order is the usual one of lazy L2 SGD and immaterial at these rates). */
+    tr->ws *= 1.0 - eta * lambda;
+    float g = (float)(eta / tr->ws);
+    for (size_t i = 0; i < n; i++) {
+        float d[T];
+        for (int t = 0; t < T; t++) {
+            float mu = al[i][t] == -INFINITY ? 0 : expf(al[i][t] + be[i][t] - z);
+            d[t] = g * ((gold[i] == t) - mu);
+        }
+        const uint32_t *r = frows + i * KB_NER_MAXFEAT;
+        for (size_t f = 0; f < fn[i]; f++) {
+            float *w = tr->w + (size_t)r[f] * T;
+            for (int t = 0; t < T; t++) w[t] += d[t];
+        }
+    }
+    /* Transitions: plain SGD, unpenalized (81 + 9 weights). */
+    float ge = (float)eta;
+    for (int t = 0; t < T; t++)
+        if (al[0][t] != -INFINITY) tr->tw[T * T + t] -= ge * expf(al[0][t] + be[0][t] - z);
+    tr->tw[T * T + gold[0]] += ge;
+    for (size_t i = 1; i < n; i++) {
+        for (int p = 0; p < T; p++) {
+            if (al[i - 1][p] == -INFINITY) continue;
+            for (int t = 0; t < T; t++)
+                if (crf_allowed(p, t))
+                    tr->tw[p * T + t] -= ge * expf(al[i - 1][p] + tw[p * T + t] + em[i * T + t] + be[i][t] - z);
+        }
+        tr->tw[gold[i - 1] * T + gold[i]] += ge;
+    }
+    /* Keep ws away from underflow: fold it into the weights now and then. */
+    if (tr->ws < 1e-6) {
+        size_t cells = tr->rows * T;
+        for (size_t k = 0; k < cells; k++) tr->w[k] *= (float)tr->ws;
+        tr->ws = 1;
+    }
+    return gold_score - z;
 }
 
 /* One model image (see ner.c for the layout). */
@@ -308,8 +403,112 @@ static uint64_t next_rand(uint64_t *s) {
     return *s;
 }
 
-/* Train one stage: the averaged perceptron over the prepared tokens of
-** sentences [0, split) except those of [x0, x1) (a jackknife fold), with the
+/* The learners whose weights make one stage's model: each is trained on
+** its own, its weights scaled to unit L2 norm, and the model is their sum
+** (one linear model, so tagging costs the same as with one). "p" is the
+** averaged perceptron, "c:C2" a CRF (crf_step) with L2 strength C2; each
+** learner shuffles with its own seed. The perceptron and the CRF err on
+** different words: dev mean F1 (2 splits x 5 shuffles, analyze.md) 0.7789
+** for "p" alone, 0.7763 for "c:1" alone, 0.7824 for "p c:1", 0.7847 for
+** "p p c:1 c:1". KB_NER_MIX="p c:1 ..." (a tuning aid) trains another
+** list. */
+static const char *const ENSEMBLE[] = {"p", "p", "c:1", "c:1"};
+#define MAX_LEARNERS 8
+
+/* Sentences of the stage, in this learner's shuffled order each epoch. */
+typedef struct stage_data {
+    const corpus *c;
+    size_t *order, nord;
+    uint32_t *frows;      /* KB_NER_MAXFEAT feature rows per token */
+    unsigned char *fn;    /* feature count per token */
+    uint32_t *saved;      /* word dropout: the rows hidden, per token */
+    unsigned char *hidden;
+} stage_data;
+
+/* Train one learner into tr (zeroed by the caller): its final weights in
+** tr->w, its transitions in trans. */
+static void learn(trainer *tr, const stage_data *d, int epochs, double dropout, int crf, double c2, uint64_t seed,
+                  const kb_ner_train_opts *opts, const char *stage, float *trans) {
+    const corpus *c = d->c;
+    double lambda = 2.0 * c2 / (double)(d->nord ? d->nord : 1), eta0 = 0.1;
+    static float em[KB_NER_MAXLEN * T];
+    int pred[KB_NER_MAXLEN];
+    tr->ws = 1;
+    for (int ep = 0; ep < epochs; ep++) {
+        for (size_t s = d->nord; s > 1; s--) {
+            size_t j = (size_t)(next_rand(&seed) % s);
+            size_t tmp = d->order[s - 1];
+            d->order[s - 1] = d->order[j];
+            d->order[j] = tmp;
+        }
+        size_t right = 0, seen = 0;
+        for (size_t k = 0; k < d->nord; k++) {
+            size_t s = d->order[k], a = c->sent[s], n = c->sent[s + 1] - a;
+            const int *gold = c->gold + a;
+            for (size_t i = 0; i < n; i++) {
+                float *e = em + i * T;
+                for (int t = 0; t < T; t++) e[t] = 0;
+                uint32_t *r = d->frows + (a + i) * KB_NER_MAXFEAT;
+                /* Word dropout: now and then hide the features that name
+                ** the word itself, so that the weights also learn the
+                ** context and shape of names never seen in training. The
+                ** hidden rows point at a row no real feature uses much. */
+                if (dropout > 0 && (double)(next_rand(&seed) % 10000) < dropout * 10000) {
+                    memcpy(d->saved + (a + i) * 3, r + 1, 2 * sizeof *r);
+                    d->saved[(a + i) * 3 + 2] = r[10];
+                    r[1] = r[2] = r[10] = tr->mask;
+                    d->hidden[a + i] = 1;
+                }
+                for (size_t f = 0; f < d->fn[a + i]; f++) {
+                    const float *w = tr->w + (size_t)r[f] * T;
+                    for (int t = 0; t < T; t++) e[t] += w[t];
+                }
+            }
+            if (crf) {
+                /* the rate of CRFsuite's L2 SGD: eta0 / (1 + eta0 lambda t) */
+                float ws = (float)tr->ws;
+                for (size_t i = 0; i < n * T; i++) em[i] *= ws;
+                double eta = eta0 / (1.0 + eta0 * lambda * tr->c);
+                crf_step(tr, em, n, gold, d->frows + a * KB_NER_MAXFEAT, d->fn + a, eta, lambda);
+            }
+            kb__ner_viterbi(em, n, tr->tw, pred);
+            tr->c += 1;
+            seen += n;
+            for (size_t i = 0; i < n; i++) {
+                int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
+                right += gold[i] == pred[i];
+                if (crf) continue;
+                if (gold[i] != pred[i]) {
+                    const uint32_t *r = d->frows + (a + i) * KB_NER_MAXFEAT;
+                    update(tr, r, d->fn[a + i], gold[i], 1);
+                    update(tr, r, d->fn[a + i], pred[i], -1);
+                }
+                if (gold[i] != pred[i] || gp != pp) {
+                    update_trans(tr, gp, gold[i], 1);
+                    update_trans(tr, pp, pred[i], -1);
+                }
+            }
+            for (size_t i = 0; i < n; i++)
+                if (d->hidden[a + i]) {
+                    uint32_t *r = d->frows + (a + i) * KB_NER_MAXFEAT;
+                    memcpy(r + 1, d->saved + (a + i) * 3, 2 * sizeof *r);
+                    r[10] = d->saved[(a + i) * 3 + 2];
+                    d->hidden[a + i] = 0;
+                }
+        }
+        if (opts && opts->progress)
+            opts->progress(opts->progress_ctx, stage, ep + 1, epochs, seen ? (double)right / (double)seen : 0);
+    }
+    /* The perceptron's average; the CRF's scale folded in. */
+    size_t cells = tr->rows * T;
+    double cc = tr->c > 0 ? tr->c : 1;
+    for (size_t i = 0; i < cells; i++)
+        tr->w[i] = crf ? (float)(tr->w[i] * tr->ws) : tr->w[i] - (float)(tr->u[i] / cc);
+    for (size_t i = 0; i < (T + 1) * T; i++) trans[i] = crf ? tr->tw[i] : tr->tw[i] - (float)(tr->tu[i] / cc);
+}
+
+/* Train one stage: the ENSEMBLE over the prepared tokens of sentences
+** [0, split) except those of [x0, x1) (a jackknife fold), with the
 ** features each token's fields give (the second pass's when ctx is set).
 ** The model receives the quantized weights (out->own, caller frees). */
 static int train_stage(const corpus *c, kb_ner_tok *all, size_t split, size_t x0, size_t x1, int epochs,
@@ -319,111 +518,81 @@ static int train_stage(const corpus *c, kb_ner_tok *all, size_t split, size_t x0
     trainer tr = {0};
     tr.rows = (size_t)1 << KB_NER_ROWS_LOG2;
     tr.mask = (uint32_t)tr.rows - 1;
-    tr.w = calloc(tr.rows * T, sizeof *tr.w);
-    tr.u = calloc(tr.rows * T, sizeof *tr.u);
+    size_t cells = tr.rows * T;
+    tr.w = malloc(cells * sizeof *tr.w);
+    tr.u = malloc(cells * sizeof *tr.u);
+    float *sum = calloc(cells, sizeof *sum);
+    stage_data d = {c, NULL, 0, NULL, NULL, NULL, NULL};
     /* Feature rows of every training token, computed once. */
-    uint32_t *frows = malloc((ntok ? ntok : 1) * KB_NER_MAXFEAT * sizeof *frows);
-    unsigned char *fn = malloc(ntok ? ntok : 1);
-    size_t *order = malloc((split ? split : 1) * sizeof *order);
-    uint32_t *saved = malloc((ntok ? ntok : 1) * 3 * sizeof *saved);
-    unsigned char *hidden = calloc(ntok ? ntok : 1, 1);
+    d.frows = malloc((ntok ? ntok : 1) * KB_NER_MAXFEAT * sizeof *d.frows);
+    d.fn = malloc(ntok ? ntok : 1);
+    d.order = malloc((split ? split : 1) * sizeof *d.order);
+    d.saved = malloc((ntok ? ntok : 1) * 3 * sizeof *d.saved);
+    d.hidden = calloc(ntok ? ntok : 1, 1);
     int16_t *q = NULL;
-    if (!tr.w || !tr.u || !frows || !fn || !order || !saved || !hidden) { rc = KB_ENOMEM; goto done; }
-    size_t nord = 0;
+    if (!tr.w || !tr.u || !sum || !d.frows || !d.fn || !d.order || !d.saved || !d.hidden) {
+        rc = KB_ENOMEM;
+        goto done;
+    }
     for (size_t s = 0; s < split; s++) {
         if (s >= x0 && s < x1) continue;
         size_t a = c->sent[s], n = c->sent[s + 1] - a;
         for (size_t i = 0; i < n; i++)
-            fn[a + i] = (unsigned char)kb__ner_features(all + a, n, i, tr.mask, frows + (a + i) * KB_NER_MAXFEAT);
-        order[nord++] = s;
+            d.fn[a + i] = (unsigned char)kb__ner_features(all + a, n, i, tr.mask, d.frows + (a + i) * KB_NER_MAXFEAT);
+        d.order[d.nord++] = s;
     }
-    uint64_t seed = 0x2545F4914F6CDD1DULL;
-    /* Tuning aid: KB_NER_SEED=N trains with another shuffle order, to
+    /* Tuning aid: KB_NER_SEED=N trains with other shuffle orders, to
     ** average dev scores over orders (they move by +-0.01 with it). */
     const char *sv = getenv("KB_NER_SEED");
-    if (sv && atoi(sv)) seed ^= (uint64_t)atoi(sv) * 0x9E3779B97F4A7C15ULL;
-    static float em[KB_NER_MAXLEN * T];
-    int pred[KB_NER_MAXLEN];
-    for (int ep = 0; ep < epochs; ep++) {
-        for (size_t s = nord; s > 1; s--) {
-            size_t j = (size_t)(next_rand(&seed) % s);
-            size_t tmp = order[s - 1];
-            order[s - 1] = order[j];
-            order[j] = tmp;
-        }
-        size_t right = 0, seen = 0;
-        for (size_t k = 0; k < nord; k++) {
-            size_t s = order[k], a = c->sent[s], n = c->sent[s + 1] - a;
-            const int *gold = c->gold + a;
-            for (size_t i = 0; i < n; i++) {
-                float *e = em + i * T;
-                for (int t = 0; t < T; t++) e[t] = 0;
-                uint32_t *r = frows + (a + i) * KB_NER_MAXFEAT;
-                /* Word dropout: now and then hide the features that name
-                ** the word itself, so that the weights also learn the
-                ** context and shape of names never seen in training. The
-                ** hidden rows point at a row no real feature uses much. */
-                if (dropout > 0 && (double)(next_rand(&seed) % 10000) < dropout * 10000) {
-                    memcpy(saved + (a + i) * 3, r + 1, 2 * sizeof *r);
-                    saved[(a + i) * 3 + 2] = r[10];
-                    r[1] = r[2] = r[10] = tr.mask;
-                    hidden[a + i] = 1;
-                }
-                for (size_t f = 0; f < fn[a + i]; f++) {
-                    const float *w = tr.w + (size_t)r[f] * T;
-                    for (int t = 0; t < T; t++) e[t] += w[t];
-                }
-            }
-            kb__ner_viterbi(em, n, tr.tw, pred);
-            tr.c += 1;
-            seen += n;
-            for (size_t i = 0; i < n; i++) {
-                int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
-                right += gold[i] == pred[i];
-                if (gold[i] != pred[i]) {
-                    const uint32_t *r = frows + (a + i) * KB_NER_MAXFEAT;
-                    update(&tr, r, fn[a + i], gold[i], 1);
-                    update(&tr, r, fn[a + i], pred[i], -1);
-                }
-                if (gold[i] != pred[i] || gp != pp) {
-                    update_trans(&tr, gp, gold[i], 1);
-                    update_trans(&tr, pp, pred[i], -1);
-                }
-            }
-            for (size_t i = 0; i < n; i++)
-                if (hidden[a + i]) {
-                    uint32_t *r = frows + (a + i) * KB_NER_MAXFEAT;
-                    memcpy(r + 1, saved + (a + i) * 3, 2 * sizeof *r);
-                    r[10] = saved[(a + i) * 3 + 2];
-                    hidden[a + i] = 0;
-                }
-        }
-        if (opts && opts->progress)
-            opts->progress(opts->progress_ctx, stage, ep + 1, epochs, seen ? (double)right / (double)seen : 0);
+    uint64_t seed0 = (uint64_t)(sv ? atoi(sv) : 0);
+    char list[MAX_LEARNERS][16];
+    size_t nl = 0;
+    const char *mv = getenv("KB_NER_MIX");
+    if (mv && *mv) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", mv);
+        for (char *tk = strtok(buf, " "); tk && nl < MAX_LEARNERS; tk = strtok(NULL, " "))
+            snprintf(list[nl++], sizeof list[0], "%s", tk);
+    } else {
+        for (; nl < sizeof ENSEMBLE / sizeof *ENSEMBLE; nl++) snprintf(list[nl], sizeof list[0], "%s", ENSEMBLE[nl]);
     }
-    /* Average, then quantize to int16 with one scale for the whole table. */
-    size_t cells = tr.rows * T;
+    float trans[(T + 1) * T], tsum[(T + 1) * T] = {0};
+    for (size_t l = 0; l < nl; l++) {
+        memset(tr.w, 0, cells * sizeof *tr.w);
+        memset(tr.u, 0, cells * sizeof *tr.u);
+        memset(tr.tw, 0, sizeof tr.tw);
+        memset(tr.tu, 0, sizeof tr.tu);
+        tr.c = 0;
+        int crf = list[l][0] == 'c';
+        double c2 = crf && list[l][1] == ':' ? atof(list[l] + 2) : 1.0;
+        uint64_t seed = 0x2545F4914F6CDD1DULL ^ (seed0 + l) * 0x9E3779B97F4A7C15ULL;
+        learn(&tr, &d, epochs, dropout, crf, c2, seed, opts, stage, trans);
+        double nrm = 0;
+        for (size_t i = 0; i < cells; i++) nrm += (double)tr.w[i] * tr.w[i];
+        nrm = nrm > 0 ? sqrt(nrm) : 1;
+        for (size_t i = 0; i < cells; i++) sum[i] += (float)(tr.w[i] / nrm);
+        for (size_t i = 0; i < (T + 1) * T; i++) tsum[i] += (float)(trans[i] / nrm);
+    }
+    /* Quantize to int16 with one scale for the whole table. */
     float maxw = 0;
-    double cc = tr.c > 0 ? tr.c : 1;
-    for (size_t i = 0; i < cells; i++) {
-        tr.w[i] -= (float)(tr.u[i] / cc);
-        if (fabsf(tr.w[i]) > maxw) maxw = fabsf(tr.w[i]);
-    }
+    for (size_t i = 0; i < cells; i++)
+        if (fabsf(sum[i]) > maxw) maxw = fabsf(sum[i]);
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < (T + 1) * T; i++) out->trans[i] = tr.tw[i] - (float)(tr.tu[i] / cc);
+    memcpy(out->trans, tsum, sizeof tsum);
     float scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
     q = malloc(cells * sizeof *q);
     if (!q) { rc = KB_ENOMEM; goto done; }
-    for (size_t i = 0; i < cells; i++) q[i] = (int16_t)lrintf(tr.w[i] / scale);
+    for (size_t i = 0; i < cells; i++) q[i] = (int16_t)lrintf(sum[i] / scale);
     out->rows_log2 = KB_NER_ROWS_LOG2;
     out->scale = scale;
     out->w = out->own = q;
 done:
-    free(saved);
-    free(hidden);
-    free(order);
-    free(fn);
-    free(frows);
+    free(sum);
+    free(d.saved);
+    free(d.hidden);
+    free(d.order);
+    free(d.fn);
+    free(d.frows);
     free(tr.w);
     free(tr.u);
     return rc;
