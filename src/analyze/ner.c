@@ -360,7 +360,9 @@ static int gz_load_file(const char *name, int kind) {
             unsigned bits = k > 1 && cn[1] == 6 && !memcmp(c[1], "family", 6) ? KB_GZ_FAMILY : KB_GZ_GIVEN;
             if (gz_add(c[0], cn[0], bits, NULL, NULL)) return -1;
         } else {
-            if (gz_add(c[0], cn[0], KB_GZ_TRIGGER, NULL, NULL)) return -1;
+            unsigned bits = KB_GZ_TRIGGER;
+            if (k > 1 && cn[1] == 7 && !memcmp(c[1], "outside", 7)) bits |= KB_GZ_OUTSIDE;
+            if (gz_add(c[0], cn[0], bits, NULL, NULL)) return -1;
         }
     }
     return 0;
@@ -792,7 +794,7 @@ typedef struct wc_entry {
     unsigned char igp; /* the stem's flags in the induced table (IG_FIRST, IG_SECOND) */
     uint32_t cl;
     unsigned ig;     /* kb__ner_induced() of the stem, whatever IG.off says */
-    uint64_t h_s, h_pre[3], h_suf[3];
+    uint64_t h_s, h_pre[4], h_suf[4];
     /* the embedded model's sums of the word's FT_UNI feature rows, first
     ** and second pass (the second's with its own FT_UNI rows, ctx_sel's),
     ** when jt is its joint table (filled by tag_joint) */
@@ -800,9 +802,9 @@ typedef struct wc_entry {
     /* the gazetteer entries of the word's clitic variants, once gv_ok */
     const struct gz_entry *gv[4];
     int32_t u[2][KB_NER_NTAGS];
-    char pad[24];
+    char pad[8];
 } wc_entry;
-_Static_assert(sizeof(wc_entry) == 256 && offsetof(wc_entry, h_s) == 64 && offsetof(wc_entry, gv) == 128,
+_Static_assert(sizeof(wc_entry) == 256 && offsetof(wc_entry, h_s) == 64 && offsetof(wc_entry, gv) == 144,
                "wc_entry: four cache lines, grouped as their readers need them");
 
 /* This thread's cache, or NULL. */
@@ -906,6 +908,15 @@ static unsigned word_shape(const char *w, size_t n, const char *s, size_t sn) {
     return kind | lb << 3 | al << 6 | clitic << 7;
 }
 
+/* 1 if the first word of a gazetteer match (strip: its proclitic letters,
+** as kb_gaz_match has them) is a trigger that stands before a name
+** (ner-triggers.tsv "outside"). */
+static int outside_trigger(const kb_ner_tok *t, unsigned strip) {
+    if (strip == 0xFF || 2 * (size_t)strip >= t->n) return 0;
+    const gz_entry *e = gz_find(t->w + 2 * strip, t->n - 2 * strip);
+    return e && (e->bits & KB_GZ_OUTSIDE);
+}
+
 void kb__ner_prepare(kb_ner_tok *t, size_t n) {
     kb__ner_gaz_init();
     wc_entry *tab = wc_get();
@@ -966,7 +977,7 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
         strip_light(w, wn, &s, &sn);
         t[i].h_w = hw;
         t[i].h_s = kb__hash(s, sn);
-        for (size_t k = 1; k <= 3; k++) {
+        for (size_t k = 1; k <= 4; k++) {
             size_t pb = cp_bytes(s, sn, k);
             size_t total = cps(s, sn);
             size_t sb = total > k ? cp_bytes(s, sn, total - k) : 0;
@@ -1051,7 +1062,12 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
     for (size_t i = 0; i < n; i++) t[i].gm_len = 0;
     for (size_t k = 0; k < nm; k++) {
         unsigned cls = m[k].cls & KB_GZ_LOC ? 1 : m[k].cls & KB_GZ_ORG ? 2 : m[k].cls & KB_GZ_TITLE ? 3 : 4;
-        for (size_t j = m[k].i; j < m[k].j; j++) t[j].span = cls << 1 | (j > m[k].i);
+        size_t from = m[k].i;
+        if (cls == 2 && m[k].j - m[k].i >= 2 && outside_trigger(&t[from], m[k].strip)) {
+            t[from].span = 5 << 1; /* "نادي" of "نادي الهلال": the name is the rest */
+            from++;
+        }
+        for (size_t j = from; j < m[k].j; j++) t[j].span = cls << 1 | (j > from);
         kb_ner_tok *f = &t[m[k].i];
         f->gm_len = (unsigned char)(m[k].j - m[k].i);
         f->gm_strip = (unsigned char)m[k].strip;
@@ -1118,6 +1134,8 @@ static inline size_t base_sel(const kb_ner_tok *t, size_t n, size_t i, uint32_t 
         F(FT_UNI, 12 + (uint64_t)j, c->h_pre[j]);
         F(FT_UNI, 15 + (uint64_t)j, c->h_suf[j]);
     }
+    F(FT_UNI, 90, c->h_pre[3]);
+    F(FT_UNI, 91, c->h_suf[3]);
     F(FT_UNI, 18, c->shape);
     F(FT_CTX, 19, (uint64_t)shm1 << 20 | (uint64_t)c->shape << 10 | shp1);
     F(FT_UNI, 20, c->gz);

@@ -36,7 +36,8 @@ enum {
     KB_GZ_TRIGGER = 1 << 5, /* opens an organisation's name (ner-triggers.tsv) */
     KB_GZ_NISBA = 1 << 6,   /* a nisba adjective of a place ("ليبي") */
     KB_GZ_COUNTRY = 1 << 7, /* a place that is a country */
-    KB_GZ_MISC = 1 << 8     /* an event, work, prize, product ... (gaz-misc.tsv): spans only, never a word's class */
+    KB_GZ_MISC = 1 << 8,    /* an event, work, prize, product ... (gaz-misc.tsv): spans only, never a word's class */
+    KB_GZ_OUTSIDE = 1 << 9  /* a trigger that stands before the name, not in it ("نادي"): spans only */
 };
 
 /* Longest sentence the tagger takes at once; longer ones are cut. */
@@ -49,7 +50,7 @@ typedef struct kb_ner_tok {
     const char *w; /* search-normalized word (not NUL-terminated) */
     size_t n;
     uint64_t h_w, h_s;         /* hash of the word, of its clitic-stripped form */
-    uint64_t h_pre[3], h_suf[3]; /* 1-3 letter prefixes/suffixes of the stripped form */
+    uint64_t h_pre[4], h_suf[4]; /* 1-4 letter prefixes/suffixes of the stripped form */
     unsigned shape;            /* word shape class (see ner.c) */
     unsigned gz;               /* KB_GZ_* bits of the (clitic-stripped) word */
     unsigned span;             /* multi-word gazetteer span: 0, or class<<1 | inside */
@@ -138,7 +139,7 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 
 /* --- the model ----------------------------------------------------------- */
 
-/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (60
+/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (62
 ** + one per gazetteer class bit, at most 8, + 25 in the second pass). */
 #define KB_NER_MAXFEAT 96
 #ifndef KB_NER_ROWS_LOG2
