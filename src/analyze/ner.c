@@ -1411,8 +1411,7 @@ static int namelike(const kb_ner_tok *t) {
 /* "و" + a word that the news mostly uses inside persons' names (the
 ** induced table, data/ner-induced.tsv: a PER share of 0.35 or more). */
 static int and_person(const kb_ner_tok *t) {
-    return t->n > 4 && (unsigned char)t->w[0] == 0xD9 && (unsigned char)t->w[1] == 0x88 &&
-           (t->ig & KB_NER_IG_KNOWN) && (t->ig & 3) >= 2;
+    return t->n > 4 && starts(t->w, t->n, AR_WAW) && (t->ig & KB_NER_IG_KNOWN) && (t->ig & 3) >= 2;
 }
 
 /* Span-level repair after the last pass: "و" + a given name inside a
@@ -1671,19 +1670,13 @@ int kb__ner_tag_doc(const kb_ner_model *m, kb_ner_tok *toks, size_t n, const siz
 
 /* --- decoding ---------------------------------------------------------------- */
 
-/* I-X may follow only B-X or I-X. */
-static int allowed(int prev, int tag) {
-    if (tag == 0 || KB_NER_IS_B(tag)) return 1;
-    return prev > 0 && KB_NER_TYPE(prev) == KB_NER_TYPE(tag);
-}
-
 void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags) {
     enum { T = KB_NER_NTAGS };
     float score[2][T];
     unsigned char back[KB_NER_MAXLEN][T];
     if (n == 0) return;
     for (int t = 0; t < T; t++)
-        score[0][t] = allowed(0, t) ? trans[T * T + t] + em[t] : -FLT_MAX;
+        score[0][t] = kb__ner_allowed(0, t) ? trans[T * T + t] + em[t] : -FLT_MAX;
 #if defined(__SSE2__)
     /* The scalar loop below, by kinds of tag: O and the four B-X may follow
     ** any tag (B-X four lanes of a vector, O a scalar, p by p); I-X only
@@ -1758,7 +1751,7 @@ void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags) {
         for (int t = 0; t < T; t++) {
             float best = -FLT_MAX;
             int arg = 0;
-            /* allowed(p, t): any p before O and B-X; before I-X only B-X
+            /* kb__ner_allowed(p, t): any p before O and B-X; before I-X only B-X
             ** (t - 1) and I-X (t), tried in the same order as p runs. */
             int p0 = t == 0 || KB_NER_IS_B(t) ? 0 : t - 1, p1 = t == 0 || KB_NER_IS_B(t) ? T : t + 1;
             for (int p = p0; p < p1; p++) {

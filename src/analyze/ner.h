@@ -192,8 +192,16 @@ int kb__ner_doc_context(kb_ner_tok *toks, size_t n, const int *p1);
 int kb__ner_tag_doc(const kb_ner_model *m, kb_ner_tok *toks, size_t n, const size_t *sent, size_t ns,
                     int *tags);
 
-/* Viterbi over emission scores em[n][NTAGS] and transitions trans, with
-** I-X allowed only after B-X or I-X. Shared with training. */
+/* 1 if tag may follow prev (0 also stands for the sentence start): O and
+** B-X follow anything, I-X only B-X or I-X. The decoder's constraint, which
+** training's CRF sums under too. */
+static inline int kb__ner_allowed(int prev, int tag) {
+    if (tag == 0 || KB_NER_IS_B(tag)) return 1;
+    return prev > 0 && KB_NER_TYPE(prev) == KB_NER_TYPE(tag);
+}
+
+/* Viterbi over emission scores em[n][NTAGS] and transitions trans, under
+** kb__ner_allowed. Shared with training. */
 void kb__ner_viterbi(const float *em, size_t n, const float *trans, int *tags);
 
 /* Magic of the model file format (see ner.c). */

@@ -270,13 +270,6 @@ static void update_trans(trainer *tr, int prev, int tag, float d) {
 
 /* --- the CRF learner -------------------------------------------------------- */
 
-/* A tag may follow prev (T: the sentence start) when it is O or B-X, or an
-** I-X after B-X or I-X: the constraint kb__ner_viterbi decodes under. */
-static int crf_allowed(int prev, int tag) {
-    if (tag == 0 || KB_NER_IS_B(tag)) return 1;
-    return prev > 0 && prev < T && KB_NER_TYPE(prev) == KB_NER_TYPE(tag);
-}
-
 static float lse_add(float a, float b) {
     if (a == -INFINITY) return b;
     if (b == -INFINITY) return a;
@@ -287,20 +280,21 @@ static float lse_add(float a, float b) {
 ** holds the emission scores under the current weights (true weight =
 ** tr->ws * stored), gold the tags. The log-likelihood's gradient is the gold
 ** path's features minus their expectation under the model (marginals from
-** forward-backward, in log space), added with step eta; the L2 penalty
-** shrinks every weight by (1 - eta * lambda), kept as the scale ws so that a
-** step touches only the rows of the sentence. Returns log p(gold). */
-static double crf_step(trainer *tr, const float *em, size_t n, const int *gold, const uint32_t *frows,
+** forward-backward, in log space, over the paths kb__ner_allowed permits),
+** added with step eta; the L2 penalty shrinks every weight by
+** (1 - eta * lambda), kept as the scale ws so that a step touches only the
+** rows of the sentence. */
+static void crf_step(trainer *tr, const float *em, size_t n, const int *gold, const uint32_t *frows,
                        const unsigned char *fn, double eta, double lambda) {
     static float al[KB_NER_MAXLEN][T], be[KB_NER_MAXLEN][T];
     float tw[(T + 1) * T];
     memcpy(tw, tr->tw, sizeof tw);
-    for (int t = 0; t < T; t++) al[0][t] = crf_allowed(T, t) ? tw[T * T + t] + em[t] : -INFINITY;
+    for (int t = 0; t < T; t++) al[0][t] = kb__ner_allowed(0, t) ? tw[T * T + t] + em[t] : -INFINITY;
     for (size_t i = 1; i < n; i++)
         for (int t = 0; t < T; t++) {
             float s = -INFINITY;
             for (int p = 0; p < T; p++)
-                if (crf_allowed(p, t) && al[i - 1][p] != -INFINITY) s = lse_add(s, al[i - 1][p] + tw[p * T + t]);
+                if (kb__ner_allowed(p, t) && al[i - 1][p] != -INFINITY) s = lse_add(s, al[i - 1][p] + tw[p * T + t]);
             al[i][t] = s == -INFINITY ? s : s + em[i * T + t];
         }
     for (int t = 0; t < T; t++) be[n - 1][t] = 0;
@@ -308,13 +302,11 @@ static double crf_step(trainer *tr, const float *em, size_t n, const int *gold, 
         for (int p = 0; p < T; p++) {
             float s = -INFINITY;
             for (int t = 0; t < T; t++)
-                if (crf_allowed(p, t)) s = lse_add(s, tw[p * T + t] + em[(i + 1) * T + t] + be[i + 1][t]);
+                if (kb__ner_allowed(p, t)) s = lse_add(s, tw[p * T + t] + em[(i + 1) * T + t] + be[i + 1][t]);
             be[i][p] = s;
         }
     float z = -INFINITY;
     for (int t = 0; t < T; t++) z = lse_add(z, al[n - 1][t]);
-    double gold_score = tw[T * T + gold[0]] + em[gold[0]];
-    for (size_t i = 1; i < n; i++) gold_score += tw[gold[i - 1] * T + gold[i]] + em[i * T + gold[i]];
     /* Shrink first (the step's gradient was taken at the old weights; the
     ** order is the usual one of lazy L2 SGD and immaterial at these rates). */
     tr->ws *= 1.0 - eta * lambda;
@@ -340,7 +332,7 @@ static double crf_step(trainer *tr, const float *em, size_t n, const int *gold, 
         for (int p = 0; p < T; p++) {
             if (al[i - 1][p] == -INFINITY) continue;
             for (int t = 0; t < T; t++)
-                if (crf_allowed(p, t))
+                if (kb__ner_allowed(p, t))
                     tr->tw[p * T + t] -= ge * expf(al[i - 1][p] + tw[p * T + t] + em[i * T + t] + be[i][t] - z);
         }
         tr->tw[gold[i - 1] * T + gold[i]] += ge;
@@ -351,7 +343,6 @@ static double crf_step(trainer *tr, const float *em, size_t n, const int *gold, 
         for (size_t k = 0; k < cells; k++) tr->w[k] *= (float)tr->ws;
         tr->ws = 1;
     }
-    return gold_score - z;
 }
 
 /* One model image (see ner.c for the layout). */
@@ -545,16 +536,15 @@ static int train_stage(const corpus *c, kb_ner_tok *all, size_t split, size_t x0
     ** average dev scores over orders (they move by +-0.01 with it). */
     const char *sv = getenv("KB_NER_SEED");
     uint64_t seed0 = (uint64_t)(sv ? atoi(sv) : 0);
-    char list[MAX_LEARNERS][16];
+    const char *list[MAX_LEARNERS];
     size_t nl = 0;
     const char *mv = getenv("KB_NER_MIX");
+    char buf[256]; /* KB_NER_MIX's words, which list points into */
     if (mv && *mv) {
-        char buf[256];
         snprintf(buf, sizeof buf, "%s", mv);
-        for (char *tk = strtok(buf, " "); tk && nl < MAX_LEARNERS; tk = strtok(NULL, " "))
-            snprintf(list[nl++], sizeof list[0], "%s", tk);
+        for (char *tk = strtok(buf, " "); tk && nl < MAX_LEARNERS; tk = strtok(NULL, " ")) list[nl++] = tk;
     } else {
-        for (; nl < sizeof ENSEMBLE / sizeof *ENSEMBLE; nl++) snprintf(list[nl], sizeof list[0], "%s", ENSEMBLE[nl]);
+        for (; nl < sizeof ENSEMBLE / sizeof *ENSEMBLE; nl++) list[nl] = ENSEMBLE[nl];
     }
     float trans[(T + 1) * T], tsum[(T + 1) * T] = {0};
     for (size_t l = 0; l < nl; l++) {
