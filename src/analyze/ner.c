@@ -314,7 +314,7 @@ enum { F_PLACES, F_ORGS, F_TITLES, F_NAMES, F_TRIGGERS, F_MISC };
 
 /* The bits a word's class (kb__ner_word_class, kb_ner_tok.gz) may carry:
 ** KB_GZ_MISC names only make gazetteer spans. */
-#define GZ_WORD_BITS 0xFFu
+#define GZ_WORD_BITS (0xFFu | KB_GZ_PLACE_CUE | KB_GZ_WORK_CUE)
 
 static int gz_load_file(const char *name, int kind) {
     size_t n = 0;
@@ -362,6 +362,8 @@ static int gz_load_file(const char *name, int kind) {
         } else {
             unsigned bits = KB_GZ_TRIGGER;
             if (k > 1 && cn[1] == 7 && !memcmp(c[1], "outside", 7)) bits |= KB_GZ_OUTSIDE;
+            else if (k > 1 && cn[1] == 5 && !memcmp(c[1], "place", 5)) bits = KB_GZ_PLACE_CUE;
+            else if (k > 1 && cn[1] == 4 && !memcmp(c[1], "work", 4)) bits = KB_GZ_WORK_CUE;
             if (gz_add(c[0], cn[0], bits, NULL, NULL)) return -1;
         }
     }
@@ -776,7 +778,7 @@ unsigned kb__ner_clitic_len(const char *w, size_t n) {
 ** and gazetteers' hash tables miss the CPU caches on every probe. Direct
 ** mapped on the word's hash; words longer than WC_KEY bytes are not kept.
 ** The tables it caches are read-only once loaded. */
-enum { WC_SLOTS = 1 << 15, WC_KEY = 34 };
+enum { WC_SLOTS = 1 << 15, WC_KEY = 33 };
 /* 256 bytes an entry, four whole cache lines (the table is 64-byte
 ** aligned): the key and the small fields, which every probe reads; the
 ** feature hashes, which kb__ner_prepare copies on a hit; the gazetteer
@@ -789,7 +791,8 @@ typedef struct wc_entry {
     unsigned char n; /* n == 0: empty */
     char w[WC_KEY];
     uint16_t shape;  /* (9 bits: SH_AND_NAME) */
-    unsigned char gz, band, gv_ok;
+    uint16_t gz;     /* (12 bits: KB_GZ_WORK_CUE) */
+    unsigned char band, gv_ok;
     unsigned char gnv, gvs[4]; /* the word's variants: how many, each's match strip code */
     unsigned char igp; /* the stem's flags in the induced table (IG_FIRST, IG_SECOND) */
     uint32_t cl;
@@ -917,6 +920,40 @@ static int outside_trigger(const kb_ner_tok *t, unsigned strip) {
     return e && (e->bits & KB_GZ_OUTSIDE);
 }
 
+/* A quotation mark: " « » “ ” or ANERcorp's ''. */
+static int is_quote(const kb_ner_tok *t) {
+    const char *w = t->w;
+    size_t n = t->n;
+    if (n == 1) return w[0] == '"';
+    if (n == 2) return (w[0] == '\'' && w[1] == '\'') || (w[0] == '`' && w[1] == '`') ||
+                       !memcmp(w, "\xC2\xAB", 2) || !memcmp(w, "\xC2\xBB", 2);
+    return n == 3 && (!memcmp(w, "\xE2\x80\x9C", 3) || !memcmp(w, "\xE2\x80\x9D", 3));
+}
+
+/* Words between two quotation marks at most KB_NER_QUOTE_MAX words apart
+** get qin and qcue: titles of works, operations and media are quoted
+** ("رواية «أولاد حارتنا»"), speech runs longer. Marks pair in order; a mark
+** whose partner stands further away skips to it, so that the speech
+** between them is not read as a name. */
+enum { KB_NER_QUOTE_MAX = 6 };
+static void short_quotes(kb_ner_tok *t, size_t n) {
+    for (size_t i = 0; i < n; i++) t[i].qin = 0, t[i].qcue = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_quote(&t[i])) continue;
+        size_t j = i + 1;
+        while (j < n && !is_quote(&t[j])) j++;
+        if (j >= n) break;
+        if (j - i - 1 >= 1 && j - i - 1 <= KB_NER_QUOTE_MAX) {
+            unsigned cue = i >= 1 ? t[i - 1].gz & (KB_GZ_PLACE_CUE | KB_GZ_WORK_CUE | KB_GZ_TRIGGER | KB_GZ_TITLE) : 0;
+            for (size_t k = i + 1; k < j; k++) {
+                t[k].qin = (unsigned char)((k == i + 1 ? 1 : 2) | (k + 1 == j ? 4 : 0));
+                t[k].qcue = cue;
+            }
+        }
+        i = j;
+    }
+}
+
 void kb__ner_prepare(kb_ner_tok *t, size_t n) {
     kb__ner_gaz_init();
     wc_entry *tab = wc_get();
@@ -1014,7 +1051,7 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
             memcpy(e->h_pre, t[i].h_pre, sizeof e->h_pre);
             memcpy(e->h_suf, t[i].h_suf, sizeof e->h_suf);
             e->shape = (uint16_t)t[i].shape; /* (< 512 with SH_AND_NAME) */
-            e->gz = (unsigned char)t[i].gz; /* (both < 256) */
+            e->gz = (uint16_t)t[i].gz; /* (< 1 << 12) */
             e->ig = ig;
             e->igp = t[i].igp;
             e->cl = t[i].cl;
@@ -1057,6 +1094,7 @@ void kb__ner_prepare(kb_ner_tok *t, size_t n) {
             }
         }
     }
+    short_quotes(t, n);
     kb_gaz_match m[KB_NER_MAXLEN];
     size_t nm = kb__ner_gaz_scan(t, n, m, KB_NER_MAXLEN);
     for (size_t i = 0; i < n; i++) t[i].gm_len = 0;
@@ -1188,6 +1226,10 @@ static inline size_t base_sel(const kb_ner_tok *t, size_t n, size_t i, uint32_t 
     F(FT_UNI, 59, (uint64_t)c->shape << 32 | MID(c0));
     F(FT_CTX, 60, MID(cm1) << 16 | c->gz);
     F(FT_UNI, 61, c->band);
+    if (c->qin) {
+        F(FT_CTX, 92, c->qin);
+        F(FT_CTX, 93, (uint64_t)c->qin << 16 | c->qcue);
+    }
 #undef FINE
 #undef MID
 #undef COARSE

@@ -37,7 +37,9 @@ enum {
     KB_GZ_NISBA = 1 << 6,   /* a nisba adjective of a place ("ليبي") */
     KB_GZ_COUNTRY = 1 << 7, /* a place that is a country */
     KB_GZ_MISC = 1 << 8,    /* an event, work, prize, product ... (gaz-misc.tsv): spans only, never a word's class */
-    KB_GZ_OUTSIDE = 1 << 9  /* a trigger that stands before the name, not in it ("نادي"): spans only */
+    KB_GZ_OUTSIDE = 1 << 9, /* a trigger that stands before the name, not in it ("نادي"): spans only */
+    KB_GZ_PLACE_CUE = 1 << 10, /* often followed by a place's name ("مدينة", "إقليم"; ner-triggers.tsv) */
+    KB_GZ_WORK_CUE = 1 << 11   /* often followed by an event's or a work's name ("بطولة", "رواية") */
 };
 
 /* Longest sentence the tagger takes at once; longer ones are cut. */
@@ -62,6 +64,11 @@ typedef struct kb_ner_tok {
     /* The gazetteer match kb__ner_prepare's kb__ner_gaz_scan found starting
     ** at this word (see kb__ner_gaz_matches): its length in words, or 0. */
     unsigned char gm_len, gm_strip;
+    /* Inside a short quotation ("رواية «أولاد حارتنا»", kb__ner_prepare):
+    ** 0 no, else 1 first word | 2 later word, | 4 last word; and the class
+    ** of the word before the opening mark (KB_GZ_* cue bits). */
+    unsigned char qin;
+    unsigned qcue;
     unsigned gm_cls;
     const char *gm_canon;
     /* Document context for the second pass (kb__ner_doc_context); all 0
@@ -141,7 +148,7 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 
 /* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (62
 ** + one per gazetteer class bit, at most 8, + 25 in the second pass). */
-#define KB_NER_MAXFEAT 96
+#define KB_NER_MAXFEAT 104
 #ifndef KB_NER_ROWS_LOG2
 #define KB_NER_ROWS_LOG2 18
 #endif

@@ -40,58 +40,16 @@ typedef struct ig_count {
 } ig_count;
 
 /* Cue words: the word after one is often a name of that type. Persons:
-** titles and given names (titles.tsv, first-names.tsv); organisations:
-** ner-triggers.tsv; places and other names: the lists below. */
-static const char *const loc_cues[] = {"مدينة", "بلدة", "قرية", "محافظة", "مخيم", "ولاية", "إقليم", "منطقة",
-                                       "عاصمة", "حي", "ضاحية", "مقاطعة", "العاصمة", "مدينه", NULL};
-static const char *const misc_cues[] = {"بطولة", "كأس", "دوري", "رواية", "فيلم", "كتاب", "مسلسل", "مهرجان",
-                                        "جائزة", "عملية", "مسرحية", "برنامج", "أغنية", "ديوان", "مؤتمر", NULL};
-
-typedef struct cue_word { char w[64]; size_t n; } cue_word;
-static cue_word g_cues[2][32];
-static size_t g_ncues[2];
-
-static void cues_init(void) {
-    const char *const *lists[2] = {loc_cues, misc_cues};
-    for (int k = 0; k < 2; k++) {
-        g_ncues[k] = 0;
-        for (size_t i = 0; lists[k][i] && g_ncues[k] < 32; i++) {
-            char norm[KB_NORMALIZE_BOUND(64)];
-            size_t n = kb_normalize_into(lists[k][i], strlen(lists[k][i]), KB_NORM_SEARCH, norm);
-            const char *st;
-            size_t sn;
-            kb__ner_stem(norm, n, &st, &sn);
-            if (sn && sn < 64) {
-                memcpy(g_cues[k][g_ncues[k]].w, st, sn);
-                g_cues[k][g_ncues[k]++].n = sn;
-            }
-        }
-    }
-}
-
-static int in_cues(int k, const char *w, size_t n) {
-    for (size_t i = 0; i < g_ncues[k]; i++)
-        if (g_cues[k][i].n == n && !memcmp(g_cues[k][i].w, w, n)) return 1;
-    return 0;
-}
-
-/* The type (0..3) the word t cues for the next word, or -1. */
+** titles and given names (titles.tsv, first-names.tsv); organisations,
+** places and other names: ner-triggers.tsv (organisation keywords, and the
+** "place" and "work" kinds). The gazetteer looks through proclitics
+** ("بمدينة", "لبطولة"). */
 static int cue_type(const kb_ner_tok *t) {
     if (kb_is_stopword(t->w, t->n)) return -1; /* "على" folds to the name "علي" */
     if (t->gz & (KB_GZ_TITLE | KB_GZ_GIVEN)) return 0;
     if (t->gz & KB_GZ_TRIGGER) return 2;
-    const char *s;
-    size_t sn;
-    kb__ner_stem(t->w, t->n, &s, &sn);
-    for (int pass = 0; pass < 2; pass++) {
-        if (in_cues(0, s, sn)) return 1;
-        if (in_cues(1, s, sn)) return 3;
-        /* one proclitic letter: "بمدينة", "لبطولة" */
-        unsigned char c = (unsigned char)s[0], c1 = sn > 1 ? (unsigned char)s[1] : 0;
-        if (sn > 6 && c == 0xD8 && c1 == 0xA8) { s += 2; sn -= 2; }            /* ب */
-        else if (sn > 6 && c == 0xD9 && (c1 == 0x84 || c1 == 0x88 || c1 == 0x81 || c1 == 0x83)) { s += 2; sn -= 2; } /* ل و ف ك */
-        else break;
-    }
+    if (t->gz & KB_GZ_PLACE_CUE) return 1;
+    if (t->gz & KB_GZ_WORK_CUE) return 3;
     return -1;
 }
 
@@ -323,7 +281,6 @@ int kb_ner_induce(const char *const *inputs, size_t ninputs, const char *model_p
     size_t seen = 0;
     kb__ner_induced_off(1); /* the model was trained without the table */
     rc = kb_tokenizer_new(&tz, KB_NORM_SEARCH, 0);
-    cues_init();
     for (size_t i = 0; !rc && i < ninputs && seen < max_tokens; i++) {
         rc = read_input(inputs[i], &m, &t, tz, max_tokens, &seen);
         if (opts && opts->progress) opts->progress(opts->progress_ctx, "read", (int)i + 1, (int)ninputs, (double)seen);

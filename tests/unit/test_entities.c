@@ -6,6 +6,7 @@
 ** The sentences are written for these tests.
 */
 #include "analyze/entities.h"
+#include "analyze/ner.h"
 #include "kbtest.h"
 #include "khabar.h"
 
@@ -186,4 +187,37 @@ TEST(currency_is_not_an_entity) {
     }
     ASSERT(find(a, "LOC", "ليبيا", -2) != NULL);
     kb_article_free(a);
+}
+
+/* The tagger's inputs (kb__ner_prepare): a `place` or `work` word of
+** ner-triggers.tsv is a word class of its own, also behind a proclitic; the
+** words of a short quotation know their place in it and the class of the
+** word before it; a long quotation (speech) marks nothing. Words are given
+** search-normalized, as the tokenizer hands them over. */
+TEST(ner_cue_words_and_short_quotes) {
+    ASSERT(kb__ner_gaz_init() == 0);
+    const char *words[] = {"صدرت", "روايه", "\"", "ليل", "الصحراء", "\"", "بمدينه", "زنقرة", "وقال", "\"",
+                           "لن", "نتراجع", "عن", "هذا", "القرار", "مهما", "كان", "الثمن", "\"", "."};
+    enum { N = sizeof words / sizeof *words };
+    kb_ner_tok t[N];
+    memset(t, 0, sizeof t);
+    for (size_t i = 0; i < N; i++) t[i].w = words[i], t[i].n = strlen(words[i]);
+    kb__ner_prepare(t, N);
+    ASSERT(t[1].gz & KB_GZ_WORK_CUE);
+    ASSERT(!(t[1].gz & (KB_GZ_PLACE_CUE | KB_GZ_TRIGGER)));
+    ASSERT(t[6].gz & KB_GZ_PLACE_CUE); /* "بمدينه" */
+    ASSERT(!(t[0].gz & (KB_GZ_PLACE_CUE | KB_GZ_WORK_CUE)));
+    ASSERT(t[1].qin == 0 && t[2].qin == 0);
+    ASSERT(t[3].qin == 1 && t[3].qcue == KB_GZ_WORK_CUE);
+    ASSERT(t[4].qin == (2 | 4) && t[4].qcue == KB_GZ_WORK_CUE);
+    ASSERT(t[5].qin == 0 && t[6].qin == 0);
+    for (size_t i = 9; i < N; i++) ASSERT(t[i].qin == 0); /* eight words of speech */
+    /* One word quoted after no cue. */
+    const char *w2[] = {"قرا", "\xC2\xAB", "زنقرة", "\xC2\xBB", "امس"};
+    kb_ner_tok u[5];
+    memset(u, 0, sizeof u);
+    for (size_t i = 0; i < 5; i++) u[i].w = w2[i], u[i].n = strlen(w2[i]);
+    kb__ner_prepare(u, 5);
+    ASSERT(u[2].qin == (1 | 4) && u[2].qcue == 0);
+    ASSERT(u[0].qin == 0 && u[4].qin == 0);
 }
