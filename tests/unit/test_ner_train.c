@@ -121,3 +121,59 @@ TEST(bad_corpora_are_refused) {
     o.holdout = 0.2;
     ASSERT_INT_EQ(kb_ner_train("/dev/null", NULL, &o, &r), KB_EEMPTY);
 }
+
+/* kb_ner_induce(): a tagger trained on the corpus above tags a small news
+** file of the same made-up names; the table lists them with their uses and
+** how many fell inside a name of each type. */
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *s = malloc(n + 1);
+    if (s) memcpy(s, buf, n + 1);
+    return s;
+}
+
+TEST(induced_table_counts_names_in_news) {
+    ASSERT_INT_EQ(make_corpus(400), 0);
+    kb_ner_train_opts o = {0};
+    o.epochs = 6;
+    o.holdout = 0.2;
+    kb_ner_report r;
+    char model[80], news[80], out1[80];
+    snprintf(model, sizeof model, "%s.bin", g_path);
+    snprintf(news, sizeof news, "%s.jsonl", g_path);
+    snprintf(out1, sizeof out1, "%s.1.tsv", g_path);
+    ASSERT_INT_EQ(kb_ner_train(g_path, model, &o, &r), KB_OK);
+    FILE *f = fopen(news, "w");
+    ASSERT(f != NULL);
+    for (int i = 0; i < 12; i++)
+        fprintf(f, "{\"title\": \"خبر %d\", \"text\": \"قال زمردان الخزرمي إن الاجتماع عقد في زنقرة . "
+                   "وصل سنجاب الدنقلي إلى مدينة برطوس أمس .\"}\n", i);
+    fclose(f);
+    const char *inputs[] = {news};
+    kb_ner_induce_opts io = {0};
+    io.min_uses = 3;
+    ASSERT_INT_EQ(kb_ner_induce(inputs, 1, model, out1, &io), KB_OK);
+    char *a = slurp(out1);
+    ASSERT(a != NULL);
+    /* "زمردان uses PER ...": 12 uses, most inside a person's name */
+    const char *line = strstr(a, "\nزمردان\t");
+    ASSERT(line != NULL);
+    unsigned uses = 0, per = 0;
+    ASSERT(sscanf(line + 1 + strlen("زمردان"), "%u %u", &uses, &per) == 2);
+    ASSERT_INT_EQ(uses, 12);
+    ASSERT(per >= 10);
+    /* "الاجتماع" (its stem "اجتماع") is never inside a name: not listed */
+    ASSERT(strstr(a, "\nاجتماع\t") == NULL && strstr(a, "\nاجتماع ") == NULL);
+    free(a);
+    ASSERT_INT_EQ(kb_ner_induce(inputs, 1, "/nonexistent/model.bin", out1, &io), KB_EIO);
+    ASSERT_INT_EQ(kb_ner_induce(inputs, 1, news, out1, &io), KB_EINVAL); /* not a model file */
+    unlink(model);
+    unlink(news);
+    unlink(out1);
+    unlink(g_path);
+}
