@@ -146,8 +146,9 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 
 /* --- the model ----------------------------------------------------------- */
 
-/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (62
-** + one per gazetteer class bit, at most 8, + 25 in the second pass). */
+/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (62,
+** 64 inside a short quotation, + one per gazetteer class bit of the low
+** eight, + 25 in the second pass: 97 at most). */
 #define KB_NER_MAXFEAT 104
 #ifndef KB_NER_ROWS_LOG2
 #define KB_NER_ROWS_LOG2 18
