@@ -60,6 +60,10 @@ typedef struct kb_ner_tok {
     unsigned band;             /* log2 of the word's frequency rank in news + 1; 0 unknown */
     unsigned ig;               /* the word's types in tagged news (data/ner-induced.tsv): KB_NER_IG_* */
     unsigned char igp;         /* (ner.c: whether the word may open / close a pair of that table) */
+    /* A one-letter proclitic (و ف ب ك ل) not followed by ال, and how much
+    ** more often news writes the rest alone ("وبلير", "لزيدان"): letter
+    ** 1-5 << 2 | evidence 0-3 (ner.c, proclitic()); 0 for no such letter. */
+    unsigned char pev;
     uint32_t wc;               /* 1 + the word's slot in ner.c's word cache, or 0 */
     /* The gazetteer match kb__ner_prepare's kb__ner_gaz_scan found starting
     ** at this word (see kb__ner_gaz_matches): its length in words, or 0. */
@@ -146,9 +150,9 @@ unsigned kb__ner_clitic_len(const char *w, size_t n);
 
 /* --- the model ----------------------------------------------------------- */
 
-/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (62,
-** 64 inside a short quotation, + one per gazetteer class bit of the low
-** eight, + 25 in the second pass: 97 at most). */
+/* Feature rows of one token: at most KB_NER_MAXFEAT hashed features (64,
+** 65 after a proclitic, 67 inside a short quotation, + one per gazetteer
+** class bit of the low eight, + 25 in the second pass: 100 at most). */
 #define KB_NER_MAXFEAT 104
 #ifndef KB_NER_ROWS_LOG2
 #define KB_NER_ROWS_LOG2 18

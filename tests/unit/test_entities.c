@@ -221,3 +221,38 @@ TEST(ner_cue_words_and_short_quotes) {
     ASSERT(u[2].qin == (1 | 4) && u[2].qcue == 0);
     ASSERT(u[0].qin == 0 && u[4].qin == 0);
 }
+
+/* Towns, regions, rivers and variant spellings of data/gaz-places.tsv, and
+** words it leaves out on purpose: "إطار" folds to "اطار", which is also
+** the Mauritanian town Atar, and "دوماً" (always) to the Syrian town. */
+TEST(gazetteer_towns_rivers_and_variants) {
+    kb_article *a = analyse("جولة في الصعيد والدلتا\n\n"
+                            "انتقل الفريق من أسيوط إلى كازابلانكا، ثم عبر نهر النيل قرب بعلبك.\n\n"
+                            "وتأتي الزيارة في إطار برنامج يتكرر دومًا كل عام.\n");
+    ASSERT(a != NULL);
+    ASSERT(find(a, "LOC", "أسيوط", 0) != NULL);
+    const kb_entity *e = find(a, "LOC", "الدار البيضاء", 0); /* a variant spelling: its canonical name */
+    ASSERT(e != NULL);
+    ASSERT_STR_EQ(e->text, "كازابلانكا");
+    ASSERT(find(a, "LOC", "نهر النيل", 0) != NULL);
+    ASSERT(find(a, "LOC", "بعلبك", 0) != NULL);
+    for (size_t i = 0; i < a->nentities; i++) ASSERT(a->entities[i].paragraph != 1);
+    kb_article_free(a);
+}
+
+/* A one-letter proclitic and what the news says of the rest (ner.c,
+** proclitic()): "وبلير" is و + a name the news writes far more often
+** alone; "لبنان" is no ل + "بنان"; "الولايات" starts with ال. */
+TEST(ner_proclitic_evidence) {
+    ASSERT(kb__ner_gaz_init() == 0);
+    const char *words[] = {"وبلير", "لبنان", "الولايات", "في"};
+    enum { N = sizeof words / sizeof *words };
+    kb_ner_tok t[N];
+    memset(t, 0, sizeof t);
+    for (size_t i = 0; i < N; i++) t[i].w = words[i], t[i].n = strlen(words[i]);
+    kb__ner_prepare(t, N);
+    ASSERT(t[0].pev >> 2 == 1 && (t[0].pev & 3) >= 2);
+    ASSERT(t[1].pev >> 2 == 5 && (t[1].pev & 3) <= 1);
+    ASSERT(t[2].pev == 0);
+    ASSERT(t[3].pev == 0); /* too short to carry one */
+}
