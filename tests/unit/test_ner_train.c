@@ -83,16 +83,21 @@ static int make_corpus(int n) {
     return fclose(f);
 }
 
-TEST(names_are_learned_from_their_context) {
-    ASSERT_INT_EQ(make_corpus(400), 0);
+/* Write the corpus of 400 sentences and train a small model on it into
+** g_path + ".bin" (model, msize bytes); kb_ner_train()'s result. */
+static int train_small(char *model, size_t msize, kb_ner_report *r) {
+    if (make_corpus(400)) return KB_EIO;
     kb_ner_train_opts o = {0};
     o.epochs = 6;
     o.holdout = 0.2;
+    snprintf(model, msize, "%s.bin", g_path);
+    return kb_ner_train(g_path, model, &o, r);
+}
+
+TEST(names_are_learned_from_their_context) {
     kb_ner_report r;
     char model[80];
-    snprintf(model, sizeof model, "%s.bin", g_path);
-    int rc = kb_ner_train(g_path, model, &o, &r);
-    ASSERT_INT_EQ(rc, KB_OK);
+    ASSERT_INT_EQ(train_small(model, sizeof model, &r), KB_OK);
     ASSERT(r.test_sentences >= 70 && r.test_sentences <= 90);
     ASSERT(r.train_sentences >= 300);
     /* every type is found, nearly always exactly (span and type) */
@@ -122,9 +127,6 @@ TEST(bad_corpora_are_refused) {
     ASSERT_INT_EQ(kb_ner_train("/dev/null", NULL, &o, &r), KB_EEMPTY);
 }
 
-/* kb_ner_induce(): a tagger trained on the corpus above tags a small news
-** file of the same made-up names; the table lists them with their uses and
-** how many fell inside a name of each type. */
 /* The first 64 KB of a file, NUL-terminated (the tables here are smaller). */
 static char *slurp(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -134,17 +136,15 @@ static char *slurp(const char *path) {
     return s;
 }
 
+/* kb_ner_induce(): a tagger trained on the corpus above tags a small news
+** file of the same made-up names; the table lists them with their uses and
+** how many fell inside a name of each type. */
 TEST(induced_table_counts_names_in_news) {
-    ASSERT_INT_EQ(make_corpus(400), 0);
-    kb_ner_train_opts o = {0};
-    o.epochs = 6;
-    o.holdout = 0.2;
     kb_ner_report r;
     char model[80], news[80], out1[80];
-    snprintf(model, sizeof model, "%s.bin", g_path);
+    ASSERT_INT_EQ(train_small(model, sizeof model, &r), KB_OK);
     snprintf(news, sizeof news, "%s.jsonl", g_path);
     snprintf(out1, sizeof out1, "%s.1.tsv", g_path);
-    ASSERT_INT_EQ(kb_ner_train(g_path, model, &o, &r), KB_OK);
     FILE *f = fopen(news, "w");
     ASSERT(f != NULL);
     for (int i = 0; i < 12; i++)
